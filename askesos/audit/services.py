@@ -1,0 +1,169 @@
+"""Writing audit events. Every service that changes members, money, claims or configuration
+calls ``audit_record`` inside its own ``transaction.atomic`` block, so the event and the change
+commit or roll back together."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models
+from django.utils import timezone
+
+from askesos.audit.models import AuditEvent
+from askesos.core.requestid import get_request_id
+
+
+def _jsonable(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    return json.loads(json.dumps(dict(values), cls=DjangoJSONEncoder))
+
+
+def _actor_label(actor: Any) -> str:
+    if actor is None:
+        return "system"
+    return str(getattr(actor, "username", actor))
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    old: Mapping[str, Any] | None = None,
+    new: Mapping[str, Any] | None = None,
+    reason: str = "",
+    region_id: int | None = None,
+    lpa_id: int | None = None,
+    at: dt.datetime | None = None,
+) -> AuditEvent:
+    """Append one audit event. Must run inside the caller's transaction (enforced)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record must be called inside the transaction of the change it records")
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        at=at or timezone.now(),
+        actor=actor_obj,
+        actor_label=_actor_label(actor),
+        action=action,
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=str(object_id if object_id is not None else getattr(obj, "pk", "")),
+        object_label=str(obj)[:200] if obj is not None else "",
+        old=_jsonable(old),
+        new=_jsonable(new),
+        reason=reason,
+        request_id=get_request_id(),
+        region_id=region_id,
+        lpa_id=lpa_id,
+    )
+
+
+def audit_bulk(events: Iterable[AuditEvent]) -> int:
+    """Append many prepared events in one statement (batch jobs: imports, the monthly cycle)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_bulk must be called inside the transaction of the change it records")
+    rows = list(events)
+    request_id = get_request_id()
+    for row in rows:
+        row.request_id = row.request_id or request_id
+    AuditEvent.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+# The audit table's columns in the order ``audit_bulk_rows`` writes them.
+AUDIT_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "object_label",
+    "old",
+    "new",
+    "reason",
+    "request_id",
+    "region_id",
+    "lpa_id",
+)
+
+
+def audit_bulk_rows(
+    rows: Iterable[tuple[str | int, str, int | None, int | None]],
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    old: Mapping[str, Any] | None = None,
+    new: Mapping[str, Any] | None = None,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> int:
+    """Append one event per ``(object_id, object_label, region_id, lpa_id)`` row, all with the same
+    actor, action, object type, old/new values and reason: the fast path of batch jobs (imports write
+    a million events). The columns and values are those ``audit_record`` writes, but without building
+    model instances: one ``executemany`` (SQLite) or ``COPY`` (PostgreSQL). Must run inside the
+    caller's transaction (enforced); returns the number of events."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_bulk_rows must be called inside the transaction of the change it records")
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    stamp: Any = at or timezone.now()
+    if connection.vendor == "postgresql":
+        # COPY's text format: the server parses JSON text and timestamps by the column types.
+        old_db, new_db = (None if v is None else json.dumps(_jsonable(v)) for v in (old, new))
+    else:
+        encode = AuditEvent._meta.get_field("new").get_db_prep_save
+        old_db, new_db = (None if v is None else encode(_jsonable(v), connection) for v in (old, new))
+        stamp = connection.ops.adapt_datetimefield_value(stamp)
+    prefix = (stamp, actor_id, _actor_label(actor), action, object_type)
+    middle = (old_db, new_db, reason, get_request_id())
+    values = [
+        (*prefix, str(object_id), str(object_label)[:200], *middle, region_id, lpa_id)
+        for object_id, object_label, region_id, lpa_id in rows
+    ]
+    bulk_insert(AuditEvent._meta.db_table, AUDIT_COLUMNS, values)
+    return len(values)
+
+
+def bulk_insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """INSERT plain rows (values already prepared for the database) as one set-based statement:
+    ``executemany`` on SQLite, ``COPY … FROM STDIN`` on PostgreSQL (values as Python objects, which
+    COPY's text format turns into the column types). No per-row ORM work, no RETURNING."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+            cursor.executemany(sql, rows)
+
+
+def changed_fields(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields whose value changed, as (old, new) dicts for an audit event."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def audit_view(request: Any, obj: models.Model) -> AuditEvent:
+    """Record that a signed-in user opened a page of personal data (``person.view``,
+    ``membership.view``): who looked at whom is part of the audit trail (UU PDP 27/2022)."""
+    from django.db import transaction
+
+    action = f"{obj._meta.model_name}.view"
+    region_id = getattr(obj, "region_id", None) or getattr(obj, "kelurahan_id", None)
+    lpa_id = getattr(obj, "lpa_id", None)
+    with transaction.atomic():
+        return audit_record(actor=request.user, action=action, obj=obj, region_id=region_id, lpa_id=lpa_id)
