@@ -62,6 +62,23 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  #
             _load_test_regions()
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_marked(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Tests assert the English messages; the product's Indonesian default is tested where marked.
+
+    A test marked ``indonesian`` (the language tests, every browser journey) sees the default
+    language of the product exactly as a user does.
+    """
+    if request.node.get_closest_marker("indonesian") or request.node.get_closest_marker("browser"):
+        yield
+        return
+    from django.test import override_settings
+    from django.utils import translation
+
+    with override_settings(LANGUAGE_CODE="en"), translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def region(db):  # type: ignore[no-untyped-def]
     from askesos.regions.models import Region

@@ -74,10 +74,26 @@ def _payment_message(payment: Payment) -> str:
     }
 
 
+def _shown(name: str, value: Any) -> str:
+    """A recorded value as a person reads it in a conflict message."""
+    if value is None:
+        return "-"
+    if name == "amount":
+        return format_rupiah(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
 def _replay(existing: Payment, wanted: dict[str, Any]) -> PaymentResult:
     """The same receipt again: a no-op if the data match, an error naming the differences if not."""
     differences = [
-        _("%(field)s %(recorded)s recorded, %(now)s now") % {"field": name, "recorded": have, "now": value}
+        _("%(field)s %(recorded)s recorded, %(now)s now")
+        % {
+            "field": Payment._meta.get_field(name).verbose_name,
+            "recorded": _shown(name, have),
+            "now": _shown(name, value),
+        }
         for name, value in wanted.items()
         if (have := getattr(existing, name)) != value
     ]

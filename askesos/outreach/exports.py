@@ -27,7 +27,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     )
     bold = book.add_format({"bold": True})
     for title, headers, rows in sheets:
-        sheet = book.add_worksheet(title[:31])
+        sheet = book.add_worksheet(str(title)[:31])
         sheet.write_row(0, 0, [str(h) for h in headers], bold)
         for index, row in enumerate(rows, start=1):
             for col, value in enumerate(row):

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from askesos.accounts.permissions import Capability, has_capability
@@ -276,15 +277,15 @@ def _default_range(today: dt.date) -> dict[str, Any]:
 
 
 FUNNEL_HEADERS = (
-    "Group",
-    "Events",
-    "People reached",
-    "Leads",
-    "Enrolled",
-    "First payment",
-    "Still active after 6 months",
-    "Cost (Rp)",
-    "Cost per enrolment (Rp)",
+    gettext_lazy("Group"),
+    gettext_lazy("Events"),
+    gettext_lazy("People reached"),
+    gettext_lazy("Leads"),
+    gettext_lazy("Enrolled"),
+    gettext_lazy("First payment"),
+    gettext_lazy("Still active after 6 months"),
+    gettext_lazy("Cost (Rp)"),
+    gettext_lazy("Cost per enrolment (Rp)"),
 )
 
 
@@ -331,7 +332,7 @@ def funnel(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             f"funnel-{params['start']:%Y%m%d}-{params['end']:%Y%m%d}.xlsx",
-            [("Funnel", FUNNEL_HEADERS, funnel_sheet_rows(result))],
+            [(_("Funnel"), FUNNEL_HEADERS, funnel_sheet_rows(result))],
         )
     return render(
         request, "outreach/funnel.html", {"form": form, "funnel": result, "query": request.GET.urlencode()}

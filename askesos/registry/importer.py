@@ -29,11 +29,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -152,6 +152,7 @@ def sniff_kind(head: bytes) -> str:
 
 
 def _csv_rows(binary: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, Sequence[Any]]]]:
+    """Header and numbered rows of a CSV file in UTF-8 (with or without BOM) or Windows-1252 (old Excel)."""
     head = binary.read(65536)
     binary.seek(0)
     try:
@@ -160,12 +161,35 @@ def _csv_rows(binary: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, Sequenc
     except UnicodeDecodeError as exc:
         # A cut in the middle of a multi-byte character at the end of the sample is still UTF-8.
         encoding = "utf-8-sig" if exc.start >= len(head) - 3 else "cp1252"
-    text = io.TextIOWrapper(binary, encoding=encoding, newline="")
-    first = text.readline()
+    lines = _decoded_lines(binary, encoding)
+    first = next(lines, "")
     delimiter = ";" if first.count(";") > first.count(",") else ("\t" if "\t" in first else ",")
-    reader = csv.reader(text, delimiter=delimiter)
     header = next(csv.reader([first], delimiter=delimiter), [])
+    reader = csv.reader(lines, delimiter=delimiter)
     return header, ((number, row) for number, row in enumerate(reader, start=2))
+
+
+def _decoded_lines(binary: IO[bytes], encoding: str) -> Iterator[str]:
+    """The file's physical lines as text; an undecodable byte stops the import naming its line."""
+    for number, raw in enumerate(binary, start=1):
+        with _decoding(line=number):
+            yield raw.decode(encoding)
+
+
+@contextmanager
+def _decoding(*, line: int) -> Iterator[None]:
+    """A byte the file's encoding cannot decode stops the whole import with a message naming the line."""
+    try:
+        yield
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _(
+                "Line %(line)s holds bytes that are neither UTF-8 nor Windows-1252 text; "
+                'save the file as "CSV UTF-8" and upload it again.'
+            )
+            % {"line": line},
+            code="import_encoding",
+        ) from None
 
 
 def _xlsx_rows(binary: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, Sequence[Any]]], int | None]:

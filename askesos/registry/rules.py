@@ -22,6 +22,7 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from lokal.phone import parse_phone
 from lokal.provinces import PROVINCES
@@ -605,8 +606,10 @@ _OCCUPATION_SYNONYMS = {
 
 @lru_cache(maxsize=1)
 def _occupation_index() -> dict[str, str]:
+    """Every spelling an import may use, whatever language is active when the index is first built."""
     index = {_key(o.value): o.value for o in Occupation}
-    index.update({_key(str(o.label)): o.value for o in Occupation})
+    with translation.override("en"):
+        index.update({_key(str(o.label)): o.value for o in Occupation})
     index.update({_key(label): value for value, label in OCCUPATION_LABELS_ID.items()})
     index.update({_key(k): v for k, v in _OCCUPATION_SYNONYMS.items()})
     return index

@@ -256,7 +256,14 @@ def _check_upload(upload: Any) -> tuple[str, bytes]:
             head.decode("utf-8")
         except UnicodeDecodeError as exc:
             if exc.start < len(head) - 3:
-                head.decode("cp1252", errors="strict")
+                try:
+                    head.decode("cp1252", errors="strict")
+                except UnicodeDecodeError:
+                    raise DomainError(
+                        _('The file is neither UTF-8 nor Windows-1252 text; save it as "CSV UTF-8".'),
+                        code="import_encoding",
+                        field="file",
+                    ) from None
     return kind, head
 
 

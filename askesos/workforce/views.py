@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from askesos.accounts.permissions import Capability, has_capability
@@ -52,7 +53,14 @@ def _month_params(request: HttpRequest, today: dt.date) -> tuple[MonthForm, dt.d
 
 # --- Training ------------------------------------------------------------------------------------
 
-NEEDS_HEADERS = ("LPA", "Officer", "Topic", "Need", "Last completed", "Expired on")
+NEEDS_HEADERS = (
+    gettext_lazy("LPA"),
+    gettext_lazy("Officer"),
+    gettext_lazy("Topic"),
+    gettext_lazy("Need"),
+    gettext_lazy("Last completed"),
+    gettext_lazy("Expired on"),
+)
 
 
 def needs_rows(needs: list[selectors.TrainingNeed]) -> list[list[Any]]:
@@ -68,7 +76,7 @@ def training_needs(request: HttpRequest) -> HttpResponse:
     needs = selectors.training_needs(user=request.user, today=today)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
-            f"training-needs-{today:%Y%m%d}.xlsx", [("Training needs", NEEDS_HEADERS, needs_rows(needs))]
+            f"training-needs-{today:%Y%m%d}.xlsx", [(_("Training needs"), NEEDS_HEADERS, needs_rows(needs))]
         )
     trainings = scoped(request.user, Training.objects.select_related("lpa", "region"))[:50]
     return render(
@@ -149,21 +157,21 @@ def training_certificate(request: HttpRequest, pk: int) -> FileResponse:
 # --- KPIs ----------------------------------------------------------------------------------------
 
 KPI_HEADERS = (
-    "LPA",
-    "Officer",
-    "Enrolments",
-    "Members due",
-    "Members paid",
-    "Collection rate %",
-    "Collected (Rp)",
-    "Retention %",
-    "Claims handled",
-    "Events",
-    "Follow-ups",
-    "Visits",
-    "Members",
-    "Norm",
-    "Workload %",
+    gettext_lazy("LPA"),
+    gettext_lazy("Officer"),
+    gettext_lazy("Enrolments"),
+    gettext_lazy("Members due"),
+    gettext_lazy("Members paid"),
+    gettext_lazy("Collection rate %"),
+    gettext_lazy("Collected (Rp)"),
+    gettext_lazy("Retention %"),
+    gettext_lazy("Claims handled"),
+    gettext_lazy("Events"),
+    gettext_lazy("Follow-ups"),
+    gettext_lazy("Visits"),
+    gettext_lazy("Members"),
+    gettext_lazy("Norm"),
+    gettext_lazy("Workload %"),
 )
 
 
@@ -195,7 +203,7 @@ def kpis(request: HttpRequest) -> HttpResponse:
     form, month, lpa_id = _month_params(request, timezone.localdate())
     rows = selectors.officer_kpis(user=request.user, month=month, lpa_id=lpa_id)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(f"officer-kpis-{month:%Y-%m}.xlsx", [("KPIs", KPI_HEADERS, kpi_rows(rows))])
+        return xlsx_response(f"officer-kpis-{month:%Y-%m}.xlsx", [(_("KPIs"), KPI_HEADERS, kpi_rows(rows))])
     return render(
         request,
         "workforce/kpis.html",
@@ -206,18 +214,18 @@ def kpis(request: HttpRequest) -> HttpResponse:
 # --- Honorarium ----------------------------------------------------------------------------------
 
 HONORARIUM_HEADERS = (
-    "Month",
-    "LPA",
-    "Officer",
-    "New members",
-    "Collections (Rp)",
-    "Base (Rp)",
-    "New members (Rp)",
-    "Share of collections (Rp)",
-    "Total (Rp)",
-    "Status",
-    "Paid on",
-    "Paid on time",
+    gettext_lazy("Month"),
+    gettext_lazy("LPA"),
+    gettext_lazy("Officer"),
+    gettext_lazy("New members"),
+    gettext_lazy("Collections (Rp)"),
+    gettext_lazy("Base (Rp)"),
+    gettext_lazy("New members (Rp)"),
+    gettext_lazy("Share of collections (Rp)"),
+    gettext_lazy("Total (Rp)"),
+    gettext_lazy("Status"),
+    gettext_lazy("Paid on"),
+    gettext_lazy("Paid on time"),
 )
 
 
@@ -249,7 +257,7 @@ def honorarium_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             f"honorarium-{month:%Y-%m}.xlsx",
-            [("Honorarium", HONORARIUM_HEADERS, honorarium_rows(statements))],
+            [(_("Honorarium"), HONORARIUM_HEADERS, honorarium_rows(statements))],
         )
     may_manage = has_capability(request.user, Capability.MANAGE_HONORARIUM)
     return render(
@@ -327,15 +335,15 @@ def honorarium_pay(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Facilities ----------------------------------------------------------------------------------
 
 SHORTAGE_HEADERS = (
-    "LPA",
-    "Kelurahan",
-    "Active officers",
-    "With a good vehicle",
-    "Without a good vehicle",
-    "Vehicles",
-    "Vehicles in good condition",
-    "Good vehicles per officer",
-    "Officers without",
+    gettext_lazy("LPA"),
+    gettext_lazy("Kelurahan"),
+    gettext_lazy("Active officers"),
+    gettext_lazy("With a good vehicle"),
+    gettext_lazy("Without a good vehicle"),
+    gettext_lazy("Vehicles"),
+    gettext_lazy("Vehicles in good condition"),
+    gettext_lazy("Good vehicles per officer"),
+    gettext_lazy("Officers without"),
 )
 
 
@@ -363,7 +371,7 @@ def facilities(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             f"facilities-shortage-{today:%Y%m%d}.xlsx",
-            [("Shortage", SHORTAGE_HEADERS, shortage_rows(shortage))],
+            [(_("Shortage"), SHORTAGE_HEADERS, shortage_rows(shortage))],
         )
     return render(
         request,

@@ -81,28 +81,24 @@ def run_import(lpa_jt01):
 _fuzz = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-ENCODING_BUG = (
-    "registry.importer._csv_rows: bytes undefined in cp1252 (0x81, 0x8d, ...) or a short non-UTF-8 file "
-    "raise UnicodeDecodeError instead of ImportFileError (reported; registry is another engineer's app)"
-)
-
-
 @_fuzz
 @given(data=st.binary(max_size=600))
 def test_importer_raises_only_domain_errors_on_arbitrary_bytes(run_import, data):
-    try:
+    with contextlib.suppress(DomainError):
         run_import(data)
-    except DomainError:
-        pass
-    except UnicodeDecodeError:
-        pass  # ENCODING_BUG, pinned by the strict xfail below; remove this clause when it is fixed
 
 
-@pytest.mark.xfail(raises=UnicodeDecodeError, strict=True, reason=ENCODING_BUG)
-@pytest.mark.parametrize("data", [b"\x80", b"nik,nama\n\x81\x8d\x8f\x90\x9d\n"])
-def test_importer_refuses_undecodable_bytes_with_a_domain_error(run_import, data):
-    with pytest.raises(DomainError):
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [(b"\x81\n", 1), (b"a,b\n" * 20000 + b"\x8d\x90\n", 20002)],
+    ids=["header", "past-the-sniffed-head"],
+)
+def test_importer_refuses_undecodable_bytes_naming_the_line(run_import, body, line):
+    data = body if line == 1 else _header().encode() + body
+    with pytest.raises(DomainError) as caught:
         run_import(data)
+    assert caught.value.code == "import_encoding"
+    assert f"Line {line} " in str(caught.value.message)
 
 
 @_fuzz

@@ -3,7 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import polib
+import pytest
 from django.conf import settings
+
+pytestmark = pytest.mark.indonesian
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "id" / "LC_MESSAGES"
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from askesos.accounts.models import User
@@ -18,6 +19,7 @@ def test_it_logs_in_and_lands_on_home(client, dinsos_jaktim):
     assert response["Location"] == reverse("core:home")
 
 
+@pytest.mark.indonesian
 def test_it_locks_username_and_ip_after_five_failures(client, dinsos_jaktim):
     for _ in range(4):
         assert attempt(client, "dinsos_jaktim", "wrong-password").status_code == 200

@@ -200,6 +200,18 @@ def test_it_runs_from_the_command_line(population):
     )
 
 
+def test_the_command_refreshes_the_months_coverage_rollup(population):
+    from askesos.analytics.models import CoverageRollup
+    from askesos.membership.models import Membership
+
+    cells = set(Membership.objects.values_list("region_id", "lpa_id"))
+    out = StringIO()
+    call_command("run-cycle", "--month", "2027-01", "--today", "2027-01-01", stdout=out)
+    rollup = CoverageRollup.objects.filter(month=D(2027, 1, 1))
+    assert set(rollup.values_list("region_id", "lpa_id")) == cells
+    assert out.getvalue().splitlines()[-1] == f"Coverage rollup 2027-01: {len(cells)} rows"
+
+
 def test_it_runs_the_cycle_in_a_flat_number_of_queries_per_chunk(make_membership, django_assert_num_queries):
     for _ in range(6):
         make_membership(paid_through=D(2026, 12, 1), status="active", phone="")

@@ -77,7 +77,7 @@ def test_it_refuses_the_same_receipt_with_different_data(make_membership, pay):
         pay(m, 15000, receipt="123")
     assert exc.value.code == "receipt_conflict"
     assert exc.value.message == (
-        "Receipt 123 was already recorded with different data: amount 10000 recorded, 15000 now."
+        "Receipt 123 was already recorded with different data: amount (Rp) Rp 10.000 recorded, Rp 15.000 now."
     )
 
 
