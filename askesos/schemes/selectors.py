@@ -13,26 +13,11 @@ from askesos.core.access import scoped
 from askesos.core.errors import DomainError
 from askesos.core.money import format_rupiah
 from askesos.schemes.models import Benefit, ClaimDocument, Payer, Scheme, SchemeVersion
-from askesos.schemes.rules import VersionState, in_force_index, version_state
+from askesos.schemes.rules import VERSION_FIELDS, VersionState, in_force_index, version_state
 
 MONEY_FIELDS = {"premium_monthly", "income_floor", "income_ceiling", "approval_threshold"}
-RULE_FIELDS = (
-    "premium_monthly",
-    "payers",
-    "max_advance_months",
-    "min_age",
-    "max_age",
-    "married_below_min_age",
-    "income_floor",
-    "income_ceiling",
-    "breadwinner_required",
-    "informal_required",
-    "exit_age",
-    "grace_months",
-    "reinstatement_rule",
-    "approval_threshold",
-    "anti_selection_days",
-)
+# The rule fields shown in a version's history: every changeable field except the placeholder notes.
+RULE_FIELDS = tuple(name for name in VERSION_FIELDS if name not in ("placeholders", "note"))
 BENEFIT_DISPLAY_FIELDS = (
     "amount",
     "amount_per_day",

@@ -240,3 +240,13 @@ def test_the_command_fails_on_unknown_lpa_or_missing_columns(lpa_jt01, tmp_path)
         call_command("import_members", str(path), lpa="NOPE")
     with pytest.raises(CommandError, match="The file has no column nik, no_kk"):
         call_command("import_members", str(path), lpa="LPA-JT-01", no_progress=True)
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"], ids=["lf", "crlf", "cr"])
+def test_it_reads_every_line_ending_including_a_quoted_line_break(newline):
+    from askesos.registry.importer import _csv_rows
+
+    data = newline.join([b"nik,nama", b'1,"Siti' + newline + b'Aminah"', b"2,Budi", b""])
+    header, rows = _csv_rows(io.BytesIO(data))
+    assert header == ["nik", "nama"]
+    assert list(rows) == [(2, ["1", "Siti" + newline.decode() + "Aminah"]), (3, ["2", "Budi"])]
