@@ -9,11 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from askesos.claims.models import ClaimPayee, ClaimStatus, PayoutChannel
+from askesos.core.uploads import DOCUMENTS, UploadField
+from askesos.core.widgets import DateInput
 from askesos.schemes.models import ClaimDocument, ClaimType
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class IntakeForm(forms.Form):
@@ -35,7 +33,7 @@ class IntakeForm(forms.Form):
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document"))
-    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+    file = UploadField(label=_("File (PDF, JPEG or PNG)"), accept=DOCUMENTS)
 
     def __init__(self, *args: Any, checklist: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

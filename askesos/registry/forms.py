@@ -10,40 +10,28 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from askesos.core.access import scoped, user_scope
+from askesos.core.uploads import TABLES, UploadField
+from askesos.core.widgets import DateInput
 from askesos.lpa.models import Lpa
 from askesos.regions import codes
-from askesos.regions.models import Region
+from askesos.regions.fields import KelurahanField
 from askesos.registry.models import Heir, KkMembership, MaritalStatus, Occupation, Person, Sex
 from askesos.registry.services import HeirInput, PersonInput
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def kelurahan_choices(user: Any) -> list[tuple[str, list[tuple[int, str]]]]:
-    """Kelurahan the user works in, grouped by kecamatan: the cities of their LPAs and scope regions."""
+def kelurahan_ranges(user: Any) -> list[tuple[int, int]] | None:
+    """Where the user registers people: their region subtrees and the cities of their LPAs; None
+    (anywhere, by Kemendagri code) for national scope."""
     scope = user_scope(user)
+    if scope.national:
+        return None
     ranges = list(scope.region_ranges)
     lpa_villages = Lpa.objects.filter(pk__in=scope.lpa_ids).values_list("kelurahan_id", flat=True)
     for key in lpa_villages:
         ranges.append(codes.subtree_range(key - key % 1_000_000, codes.LEVEL_CITY))
-    if scope.national and not ranges:
-        ranges.append(codes.subtree_range(codes.code_to_key("31.75"), codes.LEVEL_CITY))
-    villages = Region.objects.none()
-    for low, high in ranges:
-        villages = villages | Region.objects.filter(level=codes.LEVEL_VILLAGE, id__gte=low, id__lt=high)
-    groups: dict[str, list[tuple[int, str]]] = {}
-    names = dict(Region.objects.filter(level=codes.LEVEL_DISTRICT).values_list("id", "name"))
-    for region in villages.order_by("id").distinct():
-        kecamatan = names.get(region.id - region.id % 10_000, "")
-        groups.setdefault(f"Kec. {kecamatan}", []).append((region.id, f"{region.name} ({region.code})"))
-    return list(groups.items())
+    return ranges
 
 
 class PersonForm(forms.Form):
@@ -60,7 +48,7 @@ class PersonForm(forms.Form):
     address = forms.CharField(
         label=_("Domicile address"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )
-    kelurahan = forms.TypedChoiceField(label=_("Domicile kelurahan"), coerce=int)
+    kelurahan = forms.Field(label=_("Domicile kelurahan"))  # a KelurahanField of the user's area (__init__)
     kk_number = forms.CharField(label=_("KK number (family card)"), max_length=24, required=False)
     kk_relation = forms.ChoiceField(
         label=_("Relation to the head of family"),
@@ -71,7 +59,9 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kelurahan"].choices = [("", "—"), *kelurahan_choices(user)]  # type: ignore[attr-defined]
+        self.fields["kelurahan"] = KelurahanField(
+            ranges=kelurahan_ranges(user), label=self.fields["kelurahan"].label
+        )
         if editing:
             del self.fields["lpa"]
         else:
@@ -93,7 +83,7 @@ class PersonForm(forms.Form):
             monthly_income=data["monthly_income"],
             is_breadwinner=data["is_breadwinner"],
             address=data["address"],
-            kelurahan_id=data["kelurahan"],
+            kelurahan_id=data["kelurahan"].pk,
             kk_number=data["kk_number"],
             kk_relation=data["kk_relation"],
             phone=data["phone"],
@@ -177,7 +167,7 @@ class DecisionForm(forms.Form):
 
 class ImportForm(forms.Form):
     lpa = forms.ModelChoiceField(label=_("LPA"), queryset=Lpa.objects.none())
-    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    file = UploadField(label=_("File (CSV or XLSX)"), accept=TABLES)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -72,6 +72,15 @@ def desktop_page(chromium_browser, live_server):  # type: ignore[no-untyped-def]
     context.close()
 
 
+@pytest.fixture
+def second_desktop_page(chromium_browser, live_server):  # type: ignore[no-untyped-def]
+    """A second desktop browser (its own cookies): another user at another office, e.g. Dinas Sosial."""
+    context = chromium_browser.new_context(viewport=DESKTOP, base_url=live_server.url)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
