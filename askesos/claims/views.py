@@ -131,9 +131,7 @@ def _actions(user: Any, claim: Claim) -> dict[str, bool]:
     decider = Capability.APPROVE_CLAIMS if claim.status == S.VERIFIED else Capability.VERIFY_CLAIMS
     return {
         "upload": claim.status in (S.SUBMITTED, S.RETURNED)
-        and (
-            has_capability(user, Capability.INTAKE_CLAIMS) or has_capability(user, Capability.VERIFY_CLAIMS)
-        ),
+        and has_capability(user, Capability.INTAKE_CLAIMS),
         "verify": claim.status == S.SUBMITTED and has_capability(user, Capability.VERIFY_CLAIMS),
         "approve": claim.status == S.VERIFIED
         and has_capability(user, Capability.APPROVE_CLAIMS)
@@ -169,8 +167,9 @@ def detail(request: HttpRequest, pk: int, *, forms: dict[str, Any] | None = None
 
 
 @require_POST
-@capability_required(Capability.VIEW_CLAIMS)
+@capability_required(Capability.INTAKE_CLAIMS)
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a checklist document: claim intake (officers and LPA managers), in scope (404 outside)."""
     claim = _claim(request, pk)
     form = UploadForm(request.POST, request.FILES, checklist=list(claim.benefit.documents or []))
     if form.is_valid():

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from askesos.contributions.models import Channel
 from askesos.contributions.services import BatchRow
+from askesos.core.uploads import CSV_ONLY, UploadField
 from askesos.schemes.models import Payer
 
 
@@ -83,7 +84,7 @@ class BatchForm(forms.Form):
         label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     total = forms.IntegerField(label=_("Transfer total (Rp)"), min_value=1)
-    file = forms.FileField(label=_("CSV file: member_number,months"))
+    file = UploadField(label=_("CSV file: member_number,months"), accept=CSV_ONLY)
 
     def __init__(self, *args: Any, lpas: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

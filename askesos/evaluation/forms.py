@@ -5,9 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from askesos.core.uploads import TABLES, UploadField
 from askesos.evaluation.models import Instrument, ItemKind, RespondentGroup, SurveyRound
 from askesos.lpa.models import Lpa
-from askesos.regions.models import Region
+from askesos.regions.fields import KelurahanField
 
 
 class RoundForm(forms.Form):
@@ -27,15 +28,18 @@ class ResponseForm(forms.Form):
     """One respondent: group, kelurahan, optional LPA and one radio group per item (phone-usable)."""
 
     group = forms.ChoiceField(label=_("Respondent group"), choices=RespondentGroup.choices)
-    kelurahan = forms.ChoiceField(label=_("Kelurahan"))
+    kelurahan = forms.Field(label=_("Kelurahan"))  # a KelurahanField of the round's area (__init__)
     lpa = forms.ChoiceField(label=_("LPA"), required=False)
     respondent = forms.CharField(label=_("Respondent reference (optional)"), required=False, max_length=40)
 
     def __init__(self, *args: Any, survey: SurveyRound, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         low, high = survey.region.subtree
-        villages = Region.objects.filter(id__gte=low, id__lt=high, level=4).order_by("name")
-        self.fields["kelurahan"].choices = [(r.id, r.name) for r in villages]  # type: ignore[attr-defined]
+        self.fields["kelurahan"] = KelurahanField(
+            ranges=[(low, high)],
+            label=self.fields["kelurahan"].label,
+            error_messages={"out_of_scope": _("%(name)s (%(code)s) is outside the round's area.")},
+        )
         lpas = Lpa.objects.filter(kelurahan_id__gte=low, kelurahan_id__lt=high).order_by("code")
         self.fields["lpa"].choices = [("", "—")] + [(lpa.pk, lpa.code) for lpa in lpas]  # type: ignore[attr-defined]
         scale = survey.instrument.scale
@@ -57,4 +61,4 @@ class ResponseForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or XLSX file"))
+    file = UploadField(label=_("CSV or XLSX file"), accept=TABLES)

@@ -172,7 +172,7 @@ IMPORT_COLUMNS = ("group", "kelurahan", "lpa", "respondent")
 
 
 def _rows_from(file_name: str, content: bytes) -> Iterator[dict[str, object]]:
-    if file_name.lower().endswith(".xlsx") or content[:2] == b"PK":
+    if content.startswith(b"PK\x03\x04"):  # an Excel workbook, by content (core.uploads), not by name
         from openpyxl import load_workbook
 
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -184,7 +184,10 @@ def _rows_from(file_name: str, content: bytes) -> Iterator[dict[str, object]]:
                 continue
             yield {h: ("" if v is None else v) for h, v in zip(header, values, strict=False)}
         return
-    text = content.decode("utf-8-sig")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252")  # old Excel saves CSV as Windows-1252
     yield from csv.DictReader(io.StringIO(text))
 
 

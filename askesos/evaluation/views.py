@@ -97,7 +97,7 @@ def response_new(request: HttpRequest, round_id: int) -> HttpResponse:
         lpa = form.cleaned_data.get("lpa")
         data = services.ResponseInput(
             form.cleaned_data["group"],
-            int(form.cleaned_data["kelurahan"]),
+            form.cleaned_data["kelurahan"].pk,
             int(lpa) if lpa else None,
             form.answers(),
             form.cleaned_data["respondent"],

@@ -9,31 +9,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from askesos.accounts.models import Role, User
-from askesos.core.access import user_scope
+from askesos.core.uploads import DOCUMENTS, UploadField
 from askesos.lpa.models import Criterion, FieldOfficer, Lpa, SeedGrant
 from askesos.lpa.services import ADMIN_FIELDS, PROFILE_FIELDS
 from askesos.regions.codes import subtree_range
+from askesos.regions.fields import KelurahanField, scope_ranges
 from askesos.regions.models import Region
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class KelurahanChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        parent = obj.parent.name if obj.parent_id else ""
-        return f"{obj.name} — {parent} ({obj.code})"
-
-
-def kelurahan_in_scope(user: Any) -> Any:
-    """Kelurahan the user may place an LPA in: their region subtrees (everything if national)."""
-    qs = Region.objects.filter(level=Region.Level.VILLAGE).select_related("parent").order_by("code")
-    scope = user_scope(user)
-    if scope.national:
-        return qs
-    q = Q(pk__in=[])
-    for low, high in scope.region_ranges:
-        q |= Q(pk__gte=low, pk__lt=high)
-    return qs.filter(q)
 
 
 class LpaForm(forms.ModelForm):
@@ -50,8 +33,10 @@ class LpaForm(forms.ModelForm):
             for name in set(ADMIN_FIELDS) - set(PROFILE_FIELDS):
                 del self.fields[name]
         else:
-            self.fields["kelurahan"] = KelurahanChoice(
-                queryset=kelurahan_in_scope(user), label=_("Kelurahan"), initial=self.initial.get("kelurahan")
+            # Kelurahan of the user's area only: a dropdown for a city, a code input for a province
+            # or the whole country (about 84,000 kelurahan).
+            self.fields["kelurahan"] = KelurahanField(
+                ranges=scope_ranges(user), label=_("Kelurahan"), initial=self.initial.get("kelurahan")
             )
         self.fields["legal_form"].required = True
 
@@ -74,10 +59,8 @@ class CriteriaForm(forms.Form):
                 initial=item.row.note if item.row else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-            self.fields[f"file_{key}"] = forms.FileField(
-                label=_("Add evidence (PDF, JPEG or PNG)"),
-                required=False,
-                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+            self.fields[f"file_{key}"] = UploadField(
+                label=_("Add evidence (PDF, JPEG or PNG)"), accept=DOCUMENTS, required=False
             )
         self.checklist = checklist
 

@@ -10,13 +10,6 @@ import lokal
 MIN_SERVICE_YEARS = 3  # PROGRAM.md §1: "at least 3 consecutive years" of social-service work (M)
 SEED_GRANT_RUPIAH = 30_000_000  # PROGRAM.md §1: one-off seed grant per LPA (H)
 
-PDF = "application/pdf"
-JPEG = "image/jpeg"
-PNG = "image/png"
-EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png"}
-_MAGIC = ((b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG))
-SNIFF_BYTES = 8
-
 
 def add_years(day: dt.date, years: int) -> dt.date:
     """The same calendar day ``years`` later; 29 February becomes 28 February in common years."""
@@ -38,18 +31,6 @@ def service_years_met(founded_on: dt.date | None, today: dt.date) -> bool:
     """Selection criterion 6: the organisation has done social-service work for at least three
     consecutive years, counted from its founding date to ``today`` (PROGRAM.md §1)."""
     return founded_on is not None and add_years(founded_on, MIN_SERVICE_YEARS) <= today
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """The evidence file's real type from its first bytes (PDF, PNG or JPEG), else None.
-
-    The name and the browser's declared type are never trusted: an executable or HTML page
-    renamed ``.pdf`` is refused because its content does not start with a known signature.
-    """
-    for signature, content_type in _MAGIC:
-        if head.startswith(signature):
-            return content_type
-    return None
 
 
 def normalize_phone(raw: str) -> str | None:

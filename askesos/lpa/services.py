@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +18,7 @@ from askesos.accounts.models import Role, User
 from askesos.audit.services import audit_record, changed_fields
 from askesos.core.access import region_in_scope
 from askesos.core.errors import DomainError, TransitionError
+from askesos.core.uploads import DOCUMENTS, EXTENSIONS, check_upload
 from askesos.lpa import rules
 from askesos.lpa.models import Criterion, CriterionEvidence, FieldOfficer, Lpa, LpaCriterion, SeedGrant
 from askesos.regions.models import Region
@@ -324,29 +324,15 @@ def criterion_assess(
     return row
 
 
-def _sniff(upload: UploadedFile) -> str:
-    if upload.size is None or upload.size > settings.ASKESOS_MAX_UPLOAD_BYTES:
-        limit_mb = settings.ASKESOS_MAX_UPLOAD_BYTES // (1024 * 1024)
-        raise DomainError(
-            _("The file is larger than %(mb)s MB.") % {"mb": limit_mb}, code="too_large", field="file"
-        )
-    upload.seek(0)
-    head = upload.read(rules.SNIFF_BYTES)
-    upload.seek(0)
-    content_type = rules.sniff_content_type(head)
-    if content_type is None:
-        raise DomainError(_("Only PDF, JPEG or PNG files are accepted."), code="file_type", field="file")
-    return content_type
-
-
 @transaction.atomic
 def evidence_add(
     *, actor: Any, lpa: Lpa, criterion: str, upload: UploadedFile, today: dt.date
 ) -> CriterionEvidence:
     """Attach a document to a selection criterion. The type is decided by the file's content
-    (PDF/JPEG/PNG magic bytes), never by its name; the size limit is ``ASKESOS_MAX_UPLOAD_BYTES``."""
+    (PDF/JPEG/PNG magic bytes), never by its name; the size limit is ``ASKESOS_MAX_UPLOAD_BYTES``
+    (``core.uploads.check_upload``)."""
     _open_lpa(lpa)
-    content_type = _sniff(upload)
+    content_type = check_upload(upload, accept=DOCUMENTS).content_type
     row, _created = LpaCriterion.objects.get_or_create(lpa=lpa, criterion=Criterion(criterion))
     evidence = CriterionEvidence(
         lpa=lpa,
@@ -357,7 +343,7 @@ def evidence_add(
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         uploaded_at=timezone.now(),
     )
-    evidence.file.save(f"evidence{rules.EXTENSIONS[content_type]}", upload, save=False)
+    evidence.file.save(f"evidence{EXTENSIONS[content_type]}", upload, save=False)
     evidence.save()
     audit_record(
         actor=actor,

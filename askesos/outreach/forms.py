@@ -13,25 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from askesos.core.access import scoped
 from askesos.lpa.models import FieldOfficer, Lpa
 from askesos.outreach.models import Campaign, Channel, LeadStatus
-from askesos.outreach.selectors import DIMENSIONS, area_ranges, in_ranges
-from askesos.regions.models import Region
+from askesos.outreach.selectors import DIMENSIONS, area_ranges
+from askesos.regions.fields import KelurahanField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER = forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"})
-
-
-class KelurahanChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        parent = obj.parent.name if obj.parent_id else ""
-        return f"{obj.name} — {parent}"
-
-
-def kelurahan_for(user: Any) -> Any:
-    return (
-        Region.objects.filter(in_ranges("id", area_ranges(user)), level=Region.Level.VILLAGE)
-        .select_related("parent")
-        .order_by("parent__name", "name")
-    )
 
 
 def lpas_for(user: Any) -> Any:
@@ -60,7 +46,6 @@ class EventForm(forms.Form):
         required=False,
         help_text=_("Required for houses of worship, e.g. Masjid Al-Ikhlas."),
     )
-    kelurahan = KelurahanChoice(queryset=Region.objects.none(), label=_("Kelurahan"))
     held_on = forms.DateField(label=_("Date"), widget=DATE)
     attendance = forms.IntegerField(label=_("People reached"), min_value=0, initial=0, widget=NUMBER)
     cost = forms.IntegerField(label=_("Cost (Rp)"), min_value=0, initial=0, widget=NUMBER)
@@ -75,7 +60,9 @@ class EventForm(forms.Form):
     def __init__(self, *args: Any, user: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lpa"].queryset = lpas_for(user)  # type: ignore[attr-defined]
-        self.fields["kelurahan"].queryset = kelurahan_for(user)  # type: ignore[attr-defined]
+        # The kelurahan of the user's area: a dropdown for a kecamatan or city, a code beyond.
+        self.fields["kelurahan"] = KelurahanField(ranges=area_ranges(user), label=_("Kelurahan"))
+        self.order_fields(["lpa", "channel", "venue_name", "kelurahan"])
         self.fields["officers"].queryset = scoped(  # type: ignore[attr-defined]
             user, FieldOfficer.objects.filter(active_to__isnull=True).select_related("lpa")
         ).order_by("lpa__code", "full_name")

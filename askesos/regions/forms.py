@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from askesos.core.uploads import CSV_ONLY, UploadField
 from askesos.regions.services import MAX_YEAR, MIN_YEAR, CsvImportError, decode_csv_bytes
 
 
@@ -28,17 +27,12 @@ class WorkforceEstimateForm(forms.Form):
 
 
 class WorkforceImportForm(forms.Form):
-    """A CSV of denominators; checked by size and by content (binary files are refused)."""
+    """A CSV of denominators; size and type (text, by content) are checked by ``core.uploads``."""
 
-    file = forms.FileField(label=_("CSV file"))
+    file = UploadField(label=_("CSV file"), accept=CSV_ONLY)
 
     def clean_file(self) -> str:
         upload: UploadedFile = self.cleaned_data["file"]
-        limit = settings.ASKESOS_MAX_UPLOAD_BYTES
-        if upload.size is not None and upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}, code="too_large"
-            )
         try:
             return decode_csv_bytes(upload.read())
         except CsvImportError as exc:

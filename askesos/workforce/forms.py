@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from askesos.core.access import scoped
 from askesos.core.months import parse_month
+from askesos.core.uploads import DOCUMENTS, UploadField
 from askesos.lpa.models import FieldOfficer, Lpa
 from askesos.outreach.forms import DATE, NUMBER, lpas_for
-from askesos.outreach.selectors import area_ranges, in_ranges
-from askesos.regions.models import Region
+from askesos.outreach.selectors import area_ranges
+from askesos.regions.fields import RegionField
 from askesos.workforce.models import (
     Condition,
     EquipmentType,
@@ -59,22 +60,20 @@ class TrainingForm(forms.Form):
     hours = forms.IntegerField(label=_("Hours"), min_value=1, max_value=1000, widget=NUMBER)
     provider = forms.CharField(label=_("Provider"), max_length=150)
     held_on = forms.DateField(label=_("Date"), widget=DATE)
-    region = forms.ModelChoiceField(
-        queryset=Region.objects.none(), label=_("Where (city, kecamatan or kelurahan)")
-    )
     lpa = forms.ModelChoiceField(
         queryset=Lpa.objects.none(), label=_("Organising LPA (empty: Kemensos / Dinas)"), required=False
     )
-    certificate = forms.FileField(label=_("Certificate (PDF, JPEG or PNG)"), required=False)
+    certificate = UploadField(label=_("Certificate (PDF, JPEG or PNG)"), accept=DOCUMENTS, required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lpa"].queryset = lpas_for(user)  # type: ignore[attr-defined]
-        self.fields["region"].queryset = (  # type: ignore[attr-defined]
-            Region.objects.filter(in_ranges("id", area_ranges(user)), level__gte=Region.Level.CITY).order_by(
-                "code"
-            )
+        # A city, kecamatan or kelurahan of the user's area: a dropdown when the area is small, else
+        # a Kemendagri code (a province has thousands of kelurahan).
+        self.fields["region"] = RegionField(
+            ranges=area_ranges(user), label=_("Where (city, kecamatan or kelurahan)")
         )
+        self.order_fields(["type", "topic", "title", "hours", "provider", "held_on", "region"])
 
 
 class TrainingRecordForm(forms.Form):

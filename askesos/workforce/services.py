@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -15,8 +14,8 @@ from django.utils.translation import gettext as _
 from askesos.audit.models import AuditEvent
 from askesos.audit.services import audit_bulk, audit_record
 from askesos.core.errors import DomainError, TransitionError
+from askesos.core.uploads import DOCUMENTS, EXTENSIONS, check_upload
 from askesos.fund.services import post_journal
-from askesos.lpa import rules as lpa_rules
 from askesos.lpa.models import FieldOfficer, Lpa
 from askesos.regions.models import Region
 from askesos.workforce import rules
@@ -41,27 +40,6 @@ def _user(actor: Any) -> Any:
 
 
 # --- Training ------------------------------------------------------------------------------------
-
-
-def _sniff(upload: UploadedFile) -> str:
-    """The file's real type from its content (PDF/JPEG/PNG magic bytes), never its name; size limit
-    ``ASKESOS_MAX_UPLOAD_BYTES`` (architecture.md, Security)."""
-    if upload.size is None or upload.size > settings.ASKESOS_MAX_UPLOAD_BYTES:
-        limit_mb = settings.ASKESOS_MAX_UPLOAD_BYTES // (1024 * 1024)
-        raise DomainError(
-            _("The file is larger than %(mb)s MB.") % {"mb": limit_mb},
-            code="too_large",
-            field="certificate_file",
-        )
-    upload.seek(0)
-    head = upload.read(lpa_rules.SNIFF_BYTES)
-    upload.seek(0)
-    content_type = lpa_rules.sniff_content_type(head)
-    if content_type is None:
-        raise DomainError(
-            _("Only PDF, JPEG or PNG files are accepted."), code="file_type", field="certificate_file"
-        )
-    return content_type
 
 
 @transaction.atomic
@@ -96,11 +74,9 @@ def training_create(
         created_by=_user(actor),
     )
     if certificate is not None:
-        content_type = _sniff(certificate)
+        content_type = check_upload(certificate, accept=DOCUMENTS, field="certificate").content_type
         training.certificate_content_type = content_type
-        training.certificate_file.save(
-            f"certificate{lpa_rules.EXTENSIONS[content_type]}", certificate, save=False
-        )
+        training.certificate_file.save(f"certificate{EXTENSIONS[content_type]}", certificate, save=False)
     training.save()
     audit_record(
         actor=actor,

@@ -99,8 +99,6 @@ def training_create(request: HttpRequest) -> HttpResponse:
         try:
             training = services.training_create(actor=request.user, today=timezone.localdate(), **data)
         except DomainError as error:
-            if error.field == "certificate_file":
-                error.field = "certificate"
             _form_error(form, error)
         else:
             messages.success(request, _("Training recorded. Add the officers who attended."))

@@ -154,7 +154,7 @@ MATRIX: dict[str, str] = {
     "claims:new_for":                     "GET     L  403  403  403  200  404  200  403  403  403",
     "claims:register":                    "GET     L  200  200  200  200  200  200  200  403  200",
     "claims:detail":                      "GET     L  200  200  404  200  404  200  200  403  404",
-    "claims:upload":                      "POST    L  200  200  404  200  404  200  200  403  404",
+    "claims:upload":                      "POST    L  403  403  403  200  404  200  403  403  403",
     "claims:pay":                         "GET     L  403  403  403  302  404  403  403  403  403",
     "claims:act":                         "POST    L  403  403  404  200  404  403  403  403  404",
     "claims:document":                    "GET     L  200  200  404  200  404  200  200  403  404",

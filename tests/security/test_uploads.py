@@ -128,3 +128,46 @@ def test_the_survey_import_refuses_a_file_that_is_not_a_response_sheet(content, 
     )
     assert response.status_code == 200
     assert Response.objects.count() == 0
+
+
+def test_every_file_input_is_checked_by_the_shared_upload_check():
+    """A form's file input is ``core.uploads.UploadField`` (size limit and type by content, the error
+    under the field), never a bare ``FileField``: a new upload cannot forget the checks."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    bare = re.compile(r"\bforms\.FileField\(|\bFileField\(label")
+    offenders = [
+        str(path.relative_to(django_settings.BASE_DIR))
+        for path in Path(django_settings.BASE_DIR).rglob("*.py")
+        if "migrations" not in path.parts and "tests" not in path.parts and bare.search(path.read_text())
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/contributions/third-party/", "batch"),
+        ("/evaluation/{survey}/import/", "survey"),
+        ("/registry/import/", "members"),
+        ("/regions/workforce/import/", "workforce"),
+    ],
+)
+def test_every_table_upload_refuses_a_file_over_the_limit(
+    url, data, world, lpa_manager, dinsos_jaktim, settings
+):
+    settings.ASKESOS_MAX_UPLOAD_BYTES = 1024
+    client = Client()
+    client.force_login(dinsos_jaktim if data in ("survey", "workforce") else lpa_manager)
+    batch = {"payer": "csr", "payer_name": "PT", "reference": "T-1", "total": "5000"}
+    fields = {
+        "batch": {"lpa": world.lpa.pk, "paid_on": world.today.isoformat(), **batch},
+        "members": {"lpa": world.lpa.pk},
+    }.get(data, {})
+    big = SimpleUploadedFile("data.csv", b"a,b\n" + b"1,2\n" * 300)
+    response = client.post(url.format(survey=world.survey.pk), {**fields, "file": big})
+    assert response.status_code in (200, 400)
+    assert response.context["form"].errors["file"] == ["The file is larger than 1.0\xa0KB."]

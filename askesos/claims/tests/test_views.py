@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from askesos.claims import services
@@ -243,3 +244,56 @@ def test_the_register_as_pdf_and_xlsx(client, claims, lpa_manager):
         claims[k].number for k in ("submitted", "returned", "verified", "approved")
     ]
     assert sum(r[8] for r in rows) == 400_000 + 400_000 + 1_250_000 + 100_000
+
+
+@pytest.mark.parametrize(
+    ("persona", "status", "empty_status"),
+    [
+        ("officer", 302, 200),
+        ("lpa_manager", 302, 200),
+        ("dinsos_jaktim", 403, 403),
+        ("kemensos_admin", 403, 403),
+        ("auditor", 403, 403),
+        ("member_user", 403, 403),
+        ("other_lpa_manager", 404, 404),
+    ],
+)
+def test_uploading_a_document_needs_claim_intake(
+    client, request, submit, membership, persona, status, empty_status
+):
+    """The capability is checked before the form: a reader without claim intake gets 403 even for a
+    POST without a file (it used to get the form back with errors)."""
+    claim = submit(membership, docs=False)
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse("claims:upload", args=[claim.pk])
+    assert client.post(url).status_code == empty_status
+    response = client.post(url, {"kind": claim.benefit.documents[0], "file": pdf()})
+    assert response.status_code == status
+    assert claim.attachments.count() == (1 if status == 302 else 0)
+
+
+def test_the_upload_form_is_offered_only_to_claim_intake(client, submit, membership, officer, auditor):
+    claim = submit(membership, docs=False)
+    client.force_login(officer)
+    assert client.get(reverse("claims:detail", args=[claim.pk])).context["actions"]["upload"] is True
+    client.force_login(auditor)
+    assert client.get(reverse("claims:detail", args=[claim.pk])).context["actions"]["upload"] is False
+
+
+def test_a_document_over_the_shared_upload_limit_is_refused_under_its_field(
+    client, submit, membership, officer, settings
+):
+    claim = submit(membership, docs=False)
+    settings.ASKESOS_MAX_UPLOAD_BYTES = len(PDF)
+    client.force_login(officer)
+    kind = claim.benefit.documents[0]
+    big = SimpleUploadedFile("surat.pdf", PDF + b"0", content_type="application/pdf")
+    response = client.post(reverse("claims:upload", args=[claim.pk]), {"kind": kind, "file": big})
+    assert response.status_code == 200
+    assert response.context["upload_form"].errors == {
+        "file": [f"The file is larger than {len(PDF)}\xa0bytes."]
+    }
+    at_limit = SimpleUploadedFile("surat.pdf", PDF, content_type="application/pdf")
+    response = client.post(reverse("claims:upload", args=[claim.pk]), {"kind": kind, "file": at_limit})
+    assert response.status_code == 302
+    assert claim.attachments.count() == 1

@@ -200,3 +200,28 @@ def test_it_renders_the_lists_for_an_officer(client, officer, field_officer, nam
     response = client.get(reverse(f"contributions:{name}"), follow=True)
     assert response.status_code == 200
     assert 'style="' not in response.content.decode()
+
+
+def test_a_batch_file_over_the_upload_limit_is_refused_under_its_field(
+    client, lpa_manager, make_membership, lpa_jt01, settings
+):
+    a = make_membership(paid_through=D(2026, 12, 1))
+    settings.ASKESOS_MAX_UPLOAD_BYTES = 1024
+    client.force_login(lpa_manager)
+    rows = f"{a.member_number},1\n" * 100  # over 1 KB
+    form = {
+        "lpa": lpa_jt01.pk,
+        "payer": "apbn",
+        "payer_name": "Kemensos",
+        "reference": "SP2D-8",
+        "paid_on": timezone.localdate().isoformat(),
+        "total": 500000,
+        "file": SimpleUploadedFile("b.csv", rows.encode()),
+    }
+    response = client.post(reverse("contributions:batch_upload"), form)
+    assert response.context["form"].errors == {"file": ["The file is larger than 1.0\xa0KB."]}
+    assert response.context["row_errors"] == []
+    page = SimpleUploadedFile("b.csv", b"<!doctype html><html><body>transfer</body></html>")
+    response = client.post(reverse("contributions:batch_upload"), {**form, "file": page})
+    assert response.context["form"].errors == {"file": ["This is not a text file. Upload a CSV file."]}
+    assert (Payment.objects.count(), ThirdPartyBatch.objects.count()) == (0, 0)

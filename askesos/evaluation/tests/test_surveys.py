@@ -131,3 +131,53 @@ def test_it_hides_rounds_outside_the_scope(client, survey, dinsos_jakbar, office
     assert client.get(reverse("evaluation:round", args=[survey.pk])).status_code == 404
     client.force_login(officer)
     assert client.get(reverse("evaluation:round", args=[survey.pk])).status_code == 403
+
+
+def test_the_phone_form_takes_a_kelurahan_code_for_a_large_round(client, kemensos_admin, dinsos_jaktim):
+    national = services.round_create(
+        actor=kemensos_admin,
+        instrument=seed_default_instrument(),
+        name="Survei Jabar",
+        period=dt.date(2024, 6, 1),
+        region=Region.objects.get(code="32"),
+    )
+    client.force_login(kemensos_admin)
+    url = reverse("evaluation:respond", args=[national.pk])
+    html = str(client.get(url).context["form"]["kelurahan"])
+    assert "<option" not in html
+    assert 'inputmode="numeric"' in html
+    desa = Region.objects.filter(code__startswith="32.", level=4).order_by("id")[0]
+    response = client.post(url, {"group": "officer", "kelurahan": desa.code, "item_K1": "2"})
+    assert response.status_code == 302
+    assert Response.objects.get().region_id == desa.pk
+    response = client.post(url, {"group": "officer", "kelurahan": KEL, "item_K1": "2"})
+    assert response.context["form"].errors == {
+        "kelurahan": ["Kampung Melayu (31.75.03.1001) is outside the round's area."]
+    }
+
+
+def test_the_import_refuses_an_oversized_or_disguised_file_under_its_field(
+    client, survey, dinsos_jaktim, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(dinsos_jaktim)
+    url = reverse("evaluation:import", args=[survey.pk])
+    page = SimpleUploadedFile("jawaban.csv", b"<html><body>not a sheet</body></html>")
+    response = client.post(url, {"file": page})
+    assert response.context["form"].errors == {
+        "file": ["This is not a CSV or XLSX file. Save the sheet as CSV or Excel workbook (.xlsx)."]
+    }
+    settings.ASKESOS_MAX_UPLOAD_BYTES = 1024
+    big = SimpleUploadedFile("jawaban.csv", _csv([f"member,{KEL},,r{i},1,2,,3,4,2" for i in range(60)]))
+    response = client.post(url, {"file": big})
+    assert response.context["form"].errors == {"file": ["The file is larger than 1.0\xa0KB."]}
+    assert Response.objects.count() == 0
+
+
+def test_the_import_decides_csv_or_xlsx_by_content_not_by_name(survey, kemensos_admin):
+    content = _csv([f"member,{KEL},,r1,1,2,,3,4,2"])
+    assert (
+        services.responses_import(actor=kemensos_admin, survey=survey, file_name="a.xlsx", content=content)
+        == 1
+    )

@@ -38,21 +38,6 @@ def test_it_is_monotonic_in_today(founded):
     assert not rules.service_years_met(founded, anniversary - dt.timedelta(days=1))
 
 
-@pytest.mark.parametrize(
-    ("head", "expected"),
-    [
-        (b"%PDF-1.7\n", "application/pdf"),
-        (b"\x89PNG\r\n\x1a\n", "image/png"),
-        (b"\xff\xd8\xff\xe0\x00\x10JF", "image/jpeg"),
-        (b"MZ\x90\x00\x03\x00\x00\x00", None),
-        (b"<html><b", None),
-        (b"", None),
-    ],
-)
-def test_it_sniffs_file_types_by_content(head, expected):
-    assert rules.sniff_content_type(head) == expected
-
-
 @pytest.mark.parametrize("raw", ["0812-3456-7890", "62812 3456 7890", "+62 812 3456 7890", "081234567890"])
 def test_it_normalises_mobile_numbers(raw):
     assert rules.normalize_phone(raw) == "+6281234567890"

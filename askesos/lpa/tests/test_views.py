@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from askesos.lpa import selectors, services
 from askesos.lpa.models import Lpa
+from askesos.regions.models import Region
 
 
 @pytest.fixture
@@ -188,8 +189,35 @@ def test_it_offers_only_kelurahan_in_the_users_region(client, dinsos_jakbar, reg
         },
     )
     assert response.status_code == 200
-    assert "kelurahan" in response.context["form"].errors
+    assert response.context["form"].errors["kelurahan"] == ["Cipayung (31.75.10.1001) is outside your area."]
     assert not Lpa.objects.filter(code="X").exists()
+
+
+def test_a_national_user_enters_the_kelurahan_by_code_not_from_every_village(client, kemensos_admin):
+    from askesos.regions.models import Region
+
+    client.force_login(kemensos_admin)
+    html = str(client.get(reverse("lpa:create")).context["form"]["kelurahan"])
+    assert "<option" not in html
+    assert 'inputmode="numeric"' in html
+    desa = Region.objects.filter(code__startswith="32.", level=4).order_by("id")[0]
+    data = {"code": "lpa-jb-30", "name": "Yayasan Desa", "legal_form": "yayasan"}
+    response = client.post(reverse("lpa:create"), {**data, "kelurahan": desa.code.replace(".", "")})
+    assert response.status_code == 302
+    assert Lpa.objects.get(code="LPA-JB-30").kelurahan == desa
+    response = client.post(reverse("lpa:create"), {**data, "code": "lpa-jt-31", "kelurahan": "31.75.10"})
+    assert response.context["form"].errors == {
+        "kelurahan": [
+            "31.75.10 is a kecamatan code, not a kelurahan: enter all 10 digits, e.g. 31.75.03.1001."
+        ]
+    }
+
+
+def test_the_edit_form_shows_the_current_kelurahan(client, dinsos_jaktim, lpa_jt01):
+    client.force_login(dinsos_jaktim)
+    html = str(client.get(reverse("lpa:edit", args=[lpa_jt01.pk])).context["form"]["kelurahan"])
+    assert f'<option value="{lpa_jt01.kelurahan_id}" selected>' in html
+    assert html.count("<option") == 1 + Region.objects.filter(code__startswith="31.75.", level=4).count()
 
 
 @pytest.mark.parametrize(("persona", "status"), [("lpa_manager", 403), ("auditor", 403), ("outsider", 200)])

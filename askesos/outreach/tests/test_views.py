@@ -121,3 +121,25 @@ def test_it_shows_the_funnel_by_officer(client, event, dinsos_jaktim):
     client.force_login(dinsos_jaktim)
     response = client.get("/outreach/funnel/", {"start": "2026-01-01", "end": "2026-12-31", "by": "officer"})
     assert response.status_code == 200
+
+
+def test_the_event_kelurahan_is_a_code_input_at_national_scale(client, kemensos_admin, region):
+    from askesos.outreach.forms import EventForm
+
+    form = EventForm(user=kemensos_admin, today=dt.date(2026, 1, 10))
+    html = str(form["kelurahan"])
+    assert "<option" not in html
+    assert 'placeholder="31.75.03.1001"' in html
+    bound = EventForm({"kelurahan": "3175031002"}, user=kemensos_admin, today=dt.date(2026, 1, 10))
+    bound.is_valid()
+    assert bound.cleaned_data["kelurahan"] == region("31.75.03.1002")
+
+
+def test_the_event_kelurahan_list_is_the_lpa_users_kecamatan(lpa_manager):
+    from askesos.outreach.forms import EventForm
+    from askesos.regions.models import Region
+
+    field = EventForm(user=lpa_manager, today=dt.date(2026, 1, 10)).fields["kelurahan"]
+    offered = [value for _group, options in field.widget.choices[1:] for value, _label in options]
+    jatinegara = Region.objects.filter(code__startswith="31.75.03.", level=4).order_by("id")
+    assert offered == [str(r.pk) for r in jatinegara]

@@ -175,3 +175,38 @@ def test_the_menu_has_registry_entries(client, lpa_manager):
     client.force_login(lpa_manager)
     names = [item.url_name for item in client.get(reverse("registry:search")).context["nav_items"]]
     assert {"registry:search", "registry:import", "registry:duplicates"} <= set(names)
+
+
+def test_import_refuses_an_oversized_file_under_its_field(client, lpa_manager, lpa_jt01, settings):
+    settings.ASKESOS_MAX_UPLOAD_BYTES = 1024
+    client.force_login(lpa_manager)
+    big = SimpleUploadedFile("anggota.csv", b"nik,nama\n" + b"3175031708850001,Budi\n" * 60)
+    response = client.post(reverse("registry:import"), {"lpa": lpa_jt01.pk, "file": big})
+    assert response.context["form"].errors == {"file": ["The file is larger than 1.0\xa0KB."]}
+    assert not ImportJob.objects.exists()
+
+
+def test_the_domicile_kelurahan_is_one_of_the_lpas_city_for_an_lpa_user(client, lpa_manager):
+    from askesos.regions.models import Region
+
+    client.force_login(lpa_manager)
+    field = client.get(reverse("registry:register")).context["form"].fields["kelurahan"]
+    offered = [value for _group, options in field.widget.choices[1:] for value, _label in options]
+    assert offered == [
+        str(pk)
+        for pk in Region.objects.filter(code__startswith="31.75.", level=4)
+        .order_by("id")
+        .values_list("pk", flat=True)
+    ]
+
+
+def test_a_person_outside_the_users_area_is_refused_with_the_reason(client, lpa_manager, lpa_jt01):
+    client.force_login(lpa_manager)
+    form = {"lpa": lpa_jt01.pk, "nik": "3175035708870002", "full_name": "Siti Aminah", "birth_date": "1987-08-17",
+            "sex": "P", "marital_status": "kawin", "occupation": "penjahit", "monthly_income": "900000",
+            "address": "Gg. Melati 3", "kelurahan": "31.73.01.1001"}  # fmt: skip
+    response = client.post(reverse("registry:register"), form)
+    assert response.context["form"].errors == {
+        "kelurahan": ["Cengkareng Barat (31.73.01.1001) is outside your area."]
+    }
+    assert not Person.objects.exists()

@@ -160,3 +160,65 @@ def test_it_exports_training_needs(needs_scenario, client, lpa_manager, monkeypa
         ["LPA-JT-01", "Citra", "ASKESOS program, benefits and rules", "missing"],
         ["LPA-JT-01", "Citra", "Premium collection and cash handling", "missing"],
     ]
+
+
+# --- the training form: where (a region of the user's area) and the certificate -----------------
+
+
+def _post_training(client, **values):
+    data = {
+        "type": "diklat",
+        "topic": "askesos_basics",
+        "title": "Dasar ASKESOS",
+        "hours": "8",
+        "provider": "Dinas Sosial",
+        "held_on": "2026-11-20",
+        **values,
+    }
+    return client.post("/workforce/training/new/", data)
+
+
+def test_a_national_user_gives_the_training_place_as_a_kemendagri_code(client, kemensos_admin, region):
+    client.force_login(kemensos_admin)
+    html = str(client.get("/workforce/training/new/").context["form"]["region"])
+    assert "<option" not in html
+    assert 'name="region"' in html
+    assert 'inputmode="numeric"' in html
+    response = _post_training(client, region="32.01")
+    assert response.status_code == 302
+    assert Training.objects.get().region == region("32.01")
+
+
+def test_the_training_place_is_a_city_kecamatan_or_kelurahan_of_the_users_area(client, dinsos_jaktim):
+    from askesos.regions.models import Region
+
+    client.force_login(dinsos_jaktim)
+    field = client.get("/workforce/training/new/").context["form"].fields["region"]
+    offered = [value for value, _label in field.widget.choices[1:]]
+    assert offered == [
+        r.code.replace(".", "")
+        for r in Region.objects.filter(code__startswith="31.75", level__gte=2).order_by("id")
+    ]
+    response = _post_training(client, region="31.73")
+    assert response.context["form"].errors == {
+        "region": ["Kota Administrasi Jakarta Barat (31.73) is outside your area."]
+    }
+    response = _post_training(client, region="31")
+    assert response.context["form"].errors == {
+        "region": ["31 is a province code; enter the code of a city, kecamatan or kelurahan."]
+    }
+    assert Training.objects.count() == 0
+
+
+def test_the_training_form_shows_a_refused_certificate_under_its_field(client, dinsos_jaktim, settings):
+    client.force_login(dinsos_jaktim)
+    html = SimpleUploadedFile(
+        "sertifikat.pdf", b"<html><script>x</script></html>", content_type="application/pdf"
+    )
+    response = _post_training(client, region="3175", certificate=html)
+    assert response.context["form"].errors == {"certificate": ["Only PDF, JPEG or PNG files are accepted."]}
+    settings.ASKESOS_MAX_UPLOAD_BYTES = 1024
+    big = SimpleUploadedFile("sertifikat.pdf", b"%PDF-1.4\n" + b"0" * 1024, content_type="application/pdf")
+    response = _post_training(client, region="3175", certificate=big)
+    assert response.context["form"].errors == {"certificate": ["The file is larger than 1.0\xa0KB."]}
+    assert Training.objects.count() == 0
