@@ -98,7 +98,10 @@ class BatchForm(forms.Form):
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            return [], [(0, str(_("The file is not UTF-8 text.")))]
+            try:  # Excel's "CSV" on Windows
+                text = raw.decode("cp1252")
+            except UnicodeDecodeError:
+                return [], [(0, str(_("The file is neither UTF-8 nor Windows-1252 text.")))]
         rows: list[BatchRow] = []
         errors: list[tuple[int, str]] = []
         for line, record in enumerate(csv.reader(io.StringIO(text)), start=1):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -225,3 +226,26 @@ def test_a_batch_file_over_the_upload_limit_is_refused_under_its_field(
     response = client.post(reverse("contributions:batch_upload"), {**form, "file": page})
     assert response.context["form"].errors == {"file": ["This is not a text file. Upload a CSV file."]}
     assert (Payment.objects.count(), ThirdPartyBatch.objects.count()) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "3175-0000001-1,2\nCatatan CSR \u2013 Januari\n".encode("cp1252"),
+            (
+                [("3175-0000001-1", 2)],
+                [(2, "Expected: member number, months (a whole number of at least 1).")],
+            ),
+        ),
+        (b"3175-0000001-1,2\n\x81\n", ([], [(0, "The file is neither UTF-8 nor Windows-1252 text.")])),
+    ],
+    ids=["windows-1252", "undecodable"],
+)
+def test_a_batch_file_is_read_as_utf8_or_windows_1252(raw, expected):
+    from askesos.contributions.forms import BatchForm
+
+    form = BatchForm(lpas=[])
+    form.cleaned_data = {"file": io.BytesIO(raw)}
+    rows, errors = form.rows()
+    assert ([(r.member_number, r.months) for r in rows], errors) == expected
