@@ -46,11 +46,13 @@ def child(n: int) -> dict[str, object]:
     post(n + 1, "Q1")  # warms the process caches (chart of accounts, content types)
     with CaptureQueriesContext(connection) as captured:  # one payment's statements, outside the timing
         post(n + 2, "Q2")
-    t0 = time.perf_counter()
+    load_before = os.getloadavg()
+    t0, c0 = time.perf_counter(), time.process_time()
     for i in range(1, n + 1):
         post(i, f"P{i}")
-    seconds = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    complete = _check_complete(n)
+    t0, c0 = time.perf_counter(), time.process_time()
     for i in range(n + 3, 2 * n + 3):
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute(
@@ -62,14 +64,47 @@ def child(n: int) -> dict[str, object]:
                 [f"F{i}", i],
             )
             cur.execute("UPDATE membership_membership SET paid_through = paid_through WHERE id = %s", [i])
-    floor = time.perf_counter() - t0
+    floor, floor_cpu = time.perf_counter() - t0, time.process_time() - c0
+    statements = [q["sql"] for q in captured.captured_queries]
     return {
         "n": n,
         "seconds": seconds,
         "floor_s": floor,
         "peak_mb": peak_rss_mb(),
-        "queries_per_payment": len(captured.captured_queries),
+        "queries_per_payment": len(statements),  # BEGIN and COMMIT included
+        "statements_per_payment": sum(1 for q in statements if q.split()[0] not in ("BEGIN", "COMMIT")),
+        "cpu_ms_per_payment": round(1000 * cpu / n, 3),  # this process only (the server's is apart)
+        "floor_cpu_ms_per_payment": round(1000 * floor_cpu / n, 3),
+        "loadavg": [load_before, os.getloadavg()],
+        "complete": complete,
     }
+
+
+def _check_complete(n: int) -> dict[str, int]:
+    """After the timed loop, outside the timing: every payment wrote all it must (one journal entry
+    with balanced lines and two audit events each, an SMS for each member with a phone)."""
+    from django.db.models import F, Sum
+
+    from askesos.audit.models import AuditEvent
+    from askesos.contributions.models import Payment
+    from askesos.fund.models import JournalEntry, JournalLine
+    from askesos.notifications.models import Message
+
+    timed = Payment.objects.filter(receipt_number__startswith="P")
+    facts = {
+        "payments": timed.count(),
+        "journal_entries": JournalEntry.objects.filter(idempotency_key__startswith="payment:P").count(),
+        "audit_events": AuditEvent.objects.filter(action__in=["payment.record", "journal.post"]).count(),
+        "messages": Message.objects.filter(related_type="contributions.payment").count(),
+        "unbalanced_entries": JournalLine.objects.values("entry_id")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .exclude(d=F("c"))
+        .count(),
+    }
+    assert facts["payments"] == facts["journal_entries"] == n, facts
+    assert facts["audit_events"] == 2 * (n + 2), facts  # with the two warm-up payments
+    assert facts["unbalanced_entries"] == 0, facts
+    return facts
 
 
 def main() -> None:
@@ -105,7 +140,14 @@ def main() -> None:
             {"queries_per_payment": data.get("queries_per_payment")},
         )
         results.append(r)
-        print(r.row(), f"queries/payment: {data.get('queries_per_payment')}", flush=True)
+        print(
+            r.row(),
+            f"statements/payment: {data.get('statements_per_payment')},",
+            f"CPU/payment: {data.get('cpu_ms_per_payment')} ms",
+            f"(floor {data.get('floor_cpu_ms_per_payment')} ms),",
+            f"load: {data.get('loadavg')}",
+            flush=True,
+        )
     print(f"written {write_results('payments', results)}")
 
 

@@ -16,11 +16,44 @@ from django.utils import timezone
 from askesos.audit.models import AuditEvent
 from askesos.core.requestid import get_request_id
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
-def _jsonable(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
+
+class _NotPlain(Exception):
+    pass
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as JSON would read it back, for the types services put in audit values (text,
+    numbers, dates, lists and dicts of them); raises ``_NotPlain`` for anything else."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dt.date:  # not datetime (a subclass): DjangoJSONEncoder cuts those to milliseconds
+        return value.isoformat()
+    if isinstance(value, str):  # text choices (``Channel.CASH_OFFICER``): JSON keeps the text
+        return str.__str__(value)
+    if kind is list or kind is tuple:
+        return [_plain(v) for v in value]
+    if kind is dict:
+        if not all(type(k) is str for k in value):
+            raise _NotPlain
+        return {k: _plain(v) for k, v in value.items()}
+    raise _NotPlain
+
+
+def jsonable(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """``values`` exactly as a JSON column reads them back (``DjangoJSONEncoder`` for dates, times,
+    decimals, UUIDs, lazy texts). Plain values (the common case) skip the encode/decode round trip."""
     if values is None:
         return None
-    return json.loads(json.dumps(dict(values), cls=DjangoJSONEncoder))
+    try:
+        return _plain(dict(values))
+    except _NotPlain:
+        return json.loads(json.dumps(dict(values), cls=DjangoJSONEncoder))
+
+
+_jsonable = jsonable
 
 
 def _actor_label(actor: Any) -> str:
@@ -46,22 +79,57 @@ def audit_record(
     """Append one audit event. Must run inside the caller's transaction (enforced)."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must be called inside the transaction of the change it records")
-    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
-        at=at or timezone.now(),
-        actor=actor_obj,
-        actor_label=_actor_label(actor),
+    row = audit_row(
+        actor=actor,
         action=action,
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
-        object_id=str(object_id if object_id is not None else getattr(obj, "pk", "")),
-        object_label=str(obj)[:200] if obj is not None else "",
-        old=_jsonable(old),
-        new=_jsonable(new),
+        object_id=object_id if object_id is not None else getattr(obj, "pk", ""),
+        object_label=str(obj) if obj is not None else "",
+        old=old,
+        new=new,
         reason=reason,
-        request_id=get_request_id(),
         region_id=region_id,
         lpa_id=lpa_id,
+        at=at,
     )
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(actor=actor_obj, **{k: v for k, v in row.items() if k != "actor_id"})
+
+
+def audit_row(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    object_label: str = "",
+    old: Mapping[str, Any] | None = None,
+    new: Mapping[str, Any] | None = None,
+    reason: str = "",
+    region_id: int | None = None,
+    lpa_id: int | None = None,
+    at: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The column values (``AuditEvent`` attribute names) of the event ``audit_record`` would write,
+    for hot paths that insert it themselves in one statement with the change (``payment_record``).
+    The caller must insert it inside the transaction of the change (enforced here as well)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit events must be written inside the transaction of the change they record")
+    return {
+        "at": at or timezone.now(),
+        "actor_id": actor.pk if getattr(actor, "is_authenticated", False) else None,
+        "actor_label": _actor_label(actor),
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "object_label": object_label[:200],
+        "old": jsonable(old),
+        "new": jsonable(new),
+        "reason": reason,
+        "request_id": get_request_id(),
+        "region_id": region_id,
+        "lpa_id": lpa_id,
+    }
 
 
 def audit_bulk(events: Iterable[AuditEvent]) -> int:

@@ -3,20 +3,25 @@ and officer cash deposits. The monthly cycle is in ``contributions.cycle``.
 
 Every service is keyword-only, runs in one transaction, writes one audit event per change, posts the
 fund journal through ``fund.services.post_journal`` and tells the member through
-``notifications.services.notify`` (queued in the same transaction, sent after commit).
+``notifications.services.notify`` (queued in the same transaction, sent after commit). The payment
+itself, the hot path, writes the same rows from ``fund.services.journal_rows`` and
+``notifications.services.message_row`` in a few plain statements (see ``payment_record``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, cast
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from askesos.audit.models import AuditEvent
 from askesos.audit.services import audit_record
 from askesos.contributions import rules
 from askesos.contributions.models import (
@@ -45,18 +50,13 @@ _DEBIT_ACCOUNT = {
     Channel.BANK_TRANSFER: BANK,
     Channel.EWALLET_QRIS: BANK,
 }
+_CHANNELS, _PAYERS = frozenset(Channel.values), frozenset(Payer.values)  # ``.values`` rebuilds a list
 
 
 def _post_journal(**kwargs: Any) -> Any:
     from askesos.fund.services import post_journal
 
     return post_journal(**kwargs)
-
-
-def _notify(**kwargs: Any) -> Any:
-    from askesos.notifications.services import notify
-
-    return notify(**kwargs)
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def _replay(existing: Payment, wanted: dict[str, Any]) -> PaymentResult:
     differences = [
         _("%(field)s %(recorded)s recorded, %(now)s now")
         % {
-            "field": Payment._meta.get_field(name).verbose_name,
+            "field": _field(Payment, name).verbose_name,
             "recorded": _shown(name, have),
             "now": _shown(name, value),
         }
@@ -115,9 +115,9 @@ def _replay(existing: Payment, wanted: dict[str, Any]) -> PaymentResult:
 def _channel_problem(
     *, channel: str, payer: str, collector: FieldOfficer | None, batch: ThirdPartyBatch | None
 ) -> DomainError | None:
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         return DomainError(_("Unknown payment channel."), code="invalid_channel", field="channel")
-    if payer not in Payer.values:
+    if payer not in _PAYERS:
         return DomainError(_("Unknown payer."), code="invalid_payer", field="payer")
     if channel == Channel.CASH_OFFICER and collector is None:
         return DomainError(
@@ -157,9 +157,12 @@ def payment_record(
     transfer or e-wallet: 1200/4100; third-party batches post once per batch) and queues the SMS.
 
     A known receipt is answered before any other check (a retry is never refused for a rule that
-    changed since). The receipt check rides on the locking read of the membership, so a new payment
-    costs 8 statements: that read, the payment, the membership update, its audit event, the journal
-    entry, its lines and audit event, and the SMS.
+    changed since). The receipt check rides on the locking read of the membership, and the writes
+    (payment, membership, status event and credit when they change, the two audit events, the
+    journal entry and its lines, the SMS) are plain statements built once per process (see "the
+    payment hot path" below): a new payment costs the read plus 6 statements on SQLite (8 with a
+    status event and new credit), the read plus 1 on PostgreSQL (plus a fresh read of the credit
+    when the payment may use or carry credit).
     """
     receipt_number = receipt_number.strip()
     if not receipt_number:
@@ -203,37 +206,217 @@ def payment_record(
     return PaymentResult(payment, True, _payment_message(payment))
 
 
-def _version_field(name: str, on: dt.date) -> Subquery:
-    """One field of the scheme version in force on ``on`` (``schemes.selectors.version_in_force``)."""
-    return Subquery(
-        SchemeVersion.objects.filter(scheme_id=OuterRef("scheme_id"), effective_from__lte=on)
-        .order_by("-effective_from")
-        .values(name)[:1]
+# --- the payment hot path ---------------------------------------------------------------------------
+#
+# A payment is the busiest write of the system (PROGRAM.md: ≥ 1,000 per second through the services),
+# so ``_record`` does not build querysets or model instances: one locking read with everything the
+# rules need, then plain INSERT/UPDATE statements whose SQL is built once per process from the models'
+# metadata. Each app still owns its rows: ``audit.services.audit_row``, ``fund.services.journal_rows``
+# (balance and account checks) and ``notifications.services.message_row`` (rendering, phone).
+# SQLite runs the writes one by one (in-process, cheap; ids from ``lastrowid``); PostgreSQL sends them
+# as one statement of data-modifying CTEs, one round trip, with ids preallocated by the locking read.
+
+
+def _quote(name: str) -> str:
+    return f'"{name}"'
+
+
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    return cast("models.Field[Any, Any]", model._meta.get_field(name))
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    return _quote(str(_field(model, name).column))
+
+
+def _pk_column(model: type[models.Model]) -> str:
+    return _quote(str(cast("models.Field[Any, Any]", model._meta.pk).column))
+
+
+@functools.cache
+def _insert_sql(model: type[models.Model], names: tuple[str, ...], rows: int) -> str:
+    columns = ", ".join(_column(model, n) for n in names)
+    one = "(" + ", ".join(["%s"] * len(names)) + ")"
+    return f"INSERT INTO {_quote(model._meta.db_table)} ({columns}) VALUES " + ", ".join([one] * rows)
+
+
+@functools.cache
+def _update_sql(model: type[models.Model], names: tuple[str, ...]) -> str:
+    sets = ", ".join(f"{_column(model, n)} = %s" for n in names)
+    return f"UPDATE {_quote(model._meta.db_table)} SET {sets} WHERE {_pk_column(model)} = %s"
+
+
+@functools.cache
+def _adapters(model: type[models.Model], names: tuple[str, ...]) -> tuple[tuple[str, Any] | None, ...]:
+    """How each value is adapted for the database, by the field's type, as the ORM does it: the
+    ``connection.ops`` method (and a JSON field's encoder), or ``None`` for values the driver takes
+    as they are (text, numbers, ``None``)."""
+    methods = {
+        "DateTimeField": "adapt_datetimefield_value",
+        "DateField": "adapt_datefield_value",
+        "JSONField": "adapt_json_value",
+    }
+    fields = [_field(model, n) for n in names]
+    return tuple(
+        (methods[f.get_internal_type()], getattr(f, "encoder", None))
+        if f.get_internal_type() in methods
+        else None
+        for f in fields
     )
 
 
-def _locked_membership(*, membership_id: int, receipt_number: str, paid_on: dt.date) -> Membership | None:
-    """The membership, locked, with everything a payment needs in the same read: the credit balance,
-    the phone, the LPA's region key, the scheme version in force, and whether the receipt (or its
-    journal key) is already taken. ``None`` if there is no such membership."""
+@functools.cache
+def _insert_json_sql(model: type[models.Model], names: tuple[str, ...]) -> str:
+    """PostgreSQL: insert the rows of one JSON array parameter (objects keyed by column), so the
+    statement has one parameter per table, whatever the rows (psycopg caches the parsing of
+    statements with at most 50 parameters; one with a parameter per value would be parsed anew)."""
+    table = _quote(model._meta.db_table)
+    columns = ", ".join(_column(model, n) for n in names)
+    rows = f"jsonb_populate_recordset(NULL::{table}, %s::jsonb)"
+    return f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {rows}"
+
+
+@functools.cache
+def _columns(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(str(_field(model, n).column) for n in names)
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, dt.date):  # dates and (aware) datetimes: PostgreSQL reads ISO 8601
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+class _Writes:
+    """The writes of one payment. SQLite: each statement runs at once (in-process, cheap; ids from
+    ``lastrowid``). PostgreSQL: queued and sent at ``flush`` as one statement of data-modifying CTEs
+    (one round trip), the rows of each table as one JSON parameter, ids preallocated by the caller."""
+
+    def __init__(self, cursor: Any, *, one_statement: bool) -> None:
+        self.cursor, self.one_statement = cursor, one_statement
+        self.ops = cursor.db.ops
+        self.parts: list[str] = []
+        self.params: list[Any] = []
+        self.adapted: dict[tuple[str, Any], Any] = {}  # the same time and dates recur in every row
+
+    def _values(self, model: type[models.Model], names: tuple[str, ...], values: Iterable[Any]) -> list[Any]:
+        out = []
+        for adapter, value in zip(_adapters(model, names), values, strict=True):
+            if adapter is None or value is None:  # JSONField too: None is SQL NULL, as the ORM saves it
+                out.append(value)
+            elif adapter[0] == "adapt_json_value":
+                out.append(self.ops.adapt_json_value(value, adapter[1]))
+            else:
+                key = (adapter[0], value)
+                if key not in self.adapted:
+                    self.adapted[key] = getattr(self.ops, adapter[0])(value)
+                out.append(self.adapted[key])
+        return out
+
+    def insert(self, model: type[models.Model], rows: list[dict[str, Any]]) -> int | None:
+        """Insert rows (attribute names → values, the same keys in every row); returns the last
+        row's id: the one it carries (preallocated), else the one the database gave it."""
+        names = tuple(rows[0])
+        if self.one_statement:
+            columns = _columns(model, names)
+            self.parts.append(_insert_json_sql(model, names))
+            self.params.append(
+                json.dumps([dict(zip(columns, row.values(), strict=True)) for row in rows], default=_iso)
+            )
+            return rows[-1].get("id")
+        params = [p for row in rows for p in self._values(model, names, row.values())]
+        self.cursor.execute(_insert_sql(model, names, len(rows)), params)
+        return rows[-1].get("id") or int(self.cursor.lastrowid)
+
+    def update(self, model: type[models.Model], pk: int, values: dict[str, Any]) -> None:
+        names = tuple(values)
+        sql, params = _update_sql(model, names), [*self._values(model, names, values.values()), pk]
+        if self.one_statement:
+            self.parts.append(sql)
+            self.params.extend(params)
+        else:
+            self.cursor.execute(sql, params)
+
+    def flush(self) -> None:
+        if self.parts:
+            ctes = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(self.parts))
+            self.cursor.execute(f"WITH {ctes} SELECT 1", self.params)
+            self.parts, self.params = [], []
+
+
+class _Locked(NamedTuple):
+    """The locking read of a payment: the membership and everything the rules and writes need."""
+
+    id: int
+    scheme_id: int
+    lpa_id: int
+    region_id: int
+    member_number: str
+    coverage_start: dt.date
+    paid_through: dt.date | None
+    status: str
+    credit: int | None  # None: no MemberCredit row yet
+    phone: str
+    lpa_region: int
+    premium: int | None  # None: no scheme version in force on paid_on
+    grace_months: int
+    reinstatement_rule: str
+    max_advance_months: int
+    receipt_taken: bool
+    journal_taken: bool
+    payment_id: int | None = None  # PostgreSQL: ids preallocated from the sequences
+    entry_id: int | None = None
+    message_id: int | None = None
+
+
+@functools.cache
+def _locking_read_sql(vendor: str) -> str:
+    """The membership, locked (``FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already
+    holds the write lock), with its credit, phone, LPA region key, the scheme version in force on
+    ``paid_on`` and whether the receipt (or its journal key) is taken: one statement."""
     from askesos.fund.models import JournalEntry
+    from askesos.lpa.models import Lpa
+    from askesos.notifications.models import Message
+    from askesos.registry.models import Person
 
-    return (
-        Membership.objects.select_for_update(of=("self",))
-        .annotate(
-            _credit=F("credit__balance"),
-            _phone=F("person__phone"),
-            _lpa_region=F("lpa__kelurahan_id"),
-            _premium=_version_field("premium_monthly", paid_on),
-            _grace=_version_field("grace_months", paid_on),
-            _reinstatement=_version_field("reinstatement_rule", paid_on),
-            _max_advance=_version_field("max_advance_months", paid_on),
-            _receipt_taken=Exists(Payment.objects.filter(receipt_number=receipt_number)),
-            _journal_taken=Exists(JournalEntry.objects.filter(idempotency_key=f"payment:{receipt_number}")),
+    t = {m: _quote(m._meta.db_table) for m in (Membership, Person, Lpa, MemberCredit, SchemeVersion)}
+    version = _quote(SchemeVersion._meta.db_table)
+    extra, lock = "", ""
+    if vendor == "postgresql":
+        extra = "".join(
+            f", nextval(pg_get_serial_sequence('{m._meta.db_table}', '{m._meta.pk.column}'))"
+            for m in (Payment, JournalEntry, Message)
         )
-        .filter(pk=membership_id)
-        .first()
+        lock = " FOR UPDATE OF m"
+    return (
+        "SELECT m.id, m.scheme_id, m.lpa_id, m.region_id, m.member_number, m.coverage_start, "
+        "m.paid_through, m.status, c.balance, p.phone, l.kelurahan_id, "
+        "v.premium_monthly, v.grace_months, v.reinstatement_rule, v.max_advance_months, "
+        f"EXISTS (SELECT 1 FROM {_quote(Payment._meta.db_table)} WHERE receipt_number = %s), "
+        f"EXISTS (SELECT 1 FROM {_quote(JournalEntry._meta.db_table)} WHERE idempotency_key = %s)"
+        f"{extra} "
+        f"FROM {t[Membership]} m "
+        f"JOIN {t[Person]} p ON p.id = m.person_id "
+        f"JOIN {t[Lpa]} l ON l.id = m.lpa_id "
+        f"LEFT JOIN {t[MemberCredit]} c ON c.membership_id = m.id "
+        f"LEFT JOIN {version} v ON v.id = (SELECT sv.id FROM {version} sv WHERE sv.scheme_id = m.scheme_id "
+        "AND sv.effective_from <= %s ORDER BY sv.effective_from DESC LIMIT 1) "
+        f"WHERE m.id = %s{lock}"
     )
+
+
+def _locked_membership(
+    cursor: Any, *, membership_id: int, receipt_number: str, paid_on: dt.date
+) -> _Locked | None:
+    on = connection.ops.adapt_datefield_value(paid_on)
+    cursor.execute(
+        _locking_read_sql(connection.vendor), [receipt_number, f"payment:{receipt_number}", on, membership_id]
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    locked = _Locked(*row)
+    return locked._replace(receipt_taken=bool(locked.receipt_taken), journal_taken=bool(locked.journal_taken))
 
 
 def _record(
@@ -253,109 +436,231 @@ def _record(
 ) -> tuple[Payment, bool]:
     """Returns (payment, True) for a new payment, (the payment already recorded, False) for a known
     receipt; raises ``problem`` (a refused channel or date) only when the receipt is new."""
-    membership = _locked_membership(
-        membership_id=membership_id, receipt_number=receipt_number, paid_on=paid_on
-    )
-    if membership is None or membership._receipt_taken:  # type: ignore[attr-defined]
-        existing = Payment.objects.filter(receipt_number=receipt_number).first()
-        if existing is not None:
-            return existing, False
-    if problem is not None:
-        raise problem
-    if membership is None:
-        raise Membership.DoesNotExist("Membership matching query does not exist.")
-    if collector is not None and collector.lpa_id != membership.lpa_id:
-        raise DomainError(
-            _("The officer does not work for this member's LPA."),
-            code="collector_other_lpa",
-            field="collector",
+    with connection.cursor() as cursor:
+        membership = _locked_membership(
+            cursor, membership_id=membership_id, receipt_number=receipt_number, paid_on=paid_on
         )
-    premium = membership._premium  # type: ignore[attr-defined]
-    if premium is None:
-        raise DomainError(
-            f"scheme {membership.scheme_id} has no rules in force on {paid_on:%Y-%m-%d}",
-            code="no_scheme_version",
+        if membership is None or membership.receipt_taken:
+            existing = Payment.objects.filter(receipt_number=receipt_number).first()
+            if existing is not None:
+                return existing, False
+        if problem is not None:
+            raise problem
+        if membership is None:
+            raise Membership.DoesNotExist("Membership matching query does not exist.")
+        if collector is not None and collector.lpa_id != membership.lpa_id:
+            raise DomainError(
+                _("The officer does not work for this member's LPA."),
+                code="collector_other_lpa",
+                field="collector",
+            )
+        premium = membership.premium
+        if premium is None:
+            raise DomainError(
+                f"scheme {membership.scheme_id} has no rules in force on {paid_on:%Y-%m-%d}",
+                code="no_scheme_version",
+            )
+        if cursor.db.vendor == "postgresql" and (membership.credit or carry_forward):
+            membership = membership._replace(credit=_fresh_credit(cursor, membership.id))
+        credit = membership.credit or 0
+        split = rules.split_amount(amount=amount, credit=credit, premium=premium, carry_forward=carry_forward)
+        change = rules.apply_payment(
+            paid_through=membership.paid_through,
+            coverage_start=membership.coverage_start,
+            status=membership.status,
+            months=split.months,
+            today=today,
+            grace_months=membership.grace_months,
+            reinstatement_rule=membership.reinstatement_rule,
+            max_advance_months=membership.max_advance_months,
         )
-    credit_row = membership._credit  # type: ignore[attr-defined]
-    credit = credit_row if credit_row is not None else 0
-    split = rules.split_amount(amount=amount, credit=credit, premium=premium, carry_forward=carry_forward)
-    change = rules.apply_payment(
-        paid_through=membership.paid_through,
-        coverage_start=membership.coverage_start,
-        status=membership.status,
-        months=split.months,
-        today=today,
-        grace_months=membership._grace,  # type: ignore[attr-defined]
-        reinstatement_rule=membership._reinstatement,  # type: ignore[attr-defined]
-        max_advance_months=membership._max_advance,  # type: ignore[attr-defined]
-    )
-    now = timezone.now()
-    payment = Payment.objects.create(
-        membership_id=membership.pk,
-        lpa_id=membership.lpa_id,
-        region_id=membership.region_id,
-        amount=amount,
-        months_covered=split.months,
-        period_from=change.period_from,
-        period_to=change.period_to,
-        channel=channel,
-        payer=payer,
-        paid_on=paid_on,
-        collector=collector,
-        batch=batch,
-        receipt_number=receipt_number,
-        credit_applied=split.credit_applied,
-        credit_created=split.credit_created,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-        recorded_at=now,
-    )
-    _apply_coverage(membership, change, today)
-    if split.credit_applied or split.credit_created:
-        balance = credit - split.credit_applied + split.credit_created
-        if credit_row is None:
-            MemberCredit.objects.create(membership_id=membership.pk, balance=balance)
-        else:
-            MemberCredit.objects.filter(pk=membership.pk).update(balance=balance, updated_at=now)
-    audit_record(
-        actor=actor,
-        action="payment.record",
-        obj=payment,
-        object_type="contributions.payment",
-        new={
-            "membership": membership.member_number,
-            "amount": amount,
-            "months": split.months,
-            "period_from": change.period_from,
-            "period_to": change.period_to,
-            "channel": channel,
-            "credit_applied": split.credit_applied,
-            "credit_created": split.credit_created,
-        },
-        region_id=membership.region_id,
-        lpa_id=membership.lpa_id,
-        at=now,
-    )
-    lpa_region = membership._lpa_region  # type: ignore[attr-defined]
-    if batch is None:
-        # The key names a receipt this transaction has just inserted under its unique constraint, so
-        # it cannot race: no savepoint, and no lookup unless an entry with the key already existed.
+        payment, journal_taken = _write_payment(
+            cursor,
+            actor=actor,
+            membership=membership,
+            amount=amount,
+            channel=channel,
+            payer=payer,
+            paid_on=paid_on,
+            receipt_number=receipt_number,
+            today=today,
+            collector=collector,
+            batch=batch,
+            split=split,
+            change=change,
+        )
+    if journal_taken:
+        # An entry already has this payment's key (posted by hand?): the general path returns it if
+        # it books the same, and refuses it as an idempotency conflict if not.
         _post_journal(
             lpa_id=membership.lpa_id,
             on=paid_on,
-            memo=f"Iuran {membership.member_number} kuitansi {receipt_number}",
-            source_type="contributions.payment",
+            memo=_journal_memo(membership.member_number, receipt_number),
+            source_type=SOURCE_PAYMENT,
             source_id=str(payment.pk),
-            lines=[(_DEBIT_ACCOUNT[Channel(channel)], amount, 0), (PREMIUM_INCOME, 0, amount)],
+            lines=_journal_lines(channel, amount),
             idempotency_key=f"payment:{receipt_number}",
             actor=actor,
-            region_id=lpa_region,
-            key_is_new=not membership._journal_taken,  # type: ignore[attr-defined]
-            savepoint=False,
+            region_id=membership.lpa_region,
         )
-    phone = membership._phone  # type: ignore[attr-defined]
-    if phone:
-        _notify(
-            to_phone=phone,
+    return payment, True
+
+
+def _fresh_credit(cursor: Any, membership_id: int) -> int | None:
+    """PostgreSQL: the credit balance as committed now. The locking read returns the membership row
+    as it is once locked, but the joined credit row as of the statement's start: if another payment
+    of this member committed meanwhile (we waited for its lock), that balance is stale. Only payments
+    write credit, and only under the membership's lock, which we now hold; so read it again whenever
+    this payment may use or write credit (the member had some, or a remainder may be carried)."""
+    cursor.execute(_fresh_credit_sql(), [membership_id])
+    row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+@functools.cache
+def _fresh_credit_sql() -> str:
+    table, pk = _quote(MemberCredit._meta.db_table), _pk_column(MemberCredit)
+    return f"SELECT {_column(MemberCredit, 'balance')} FROM {table} WHERE {pk} = %s"
+
+
+SOURCE_PAYMENT = "contributions.payment"
+
+
+def _journal_memo(member_number: str, receipt_number: str) -> str:
+    return f"Iuran {member_number} kuitansi {receipt_number}"
+
+
+def _journal_lines(channel: str, amount: int) -> list[tuple[str, int, int]]:
+    return [(_DEBIT_ACCOUNT[channel], amount, 0), (PREMIUM_INCOME, 0, amount)]  # type: ignore[index]
+
+
+def _write_payment(
+    cursor: Any,
+    *,
+    actor: Any,
+    membership: _Locked,
+    amount: int,
+    channel: str,
+    payer: str,
+    paid_on: dt.date,
+    receipt_number: str,
+    today: dt.date,
+    collector: FieldOfficer | None,
+    batch: ThirdPartyBatch | None,
+    split: rules.AmountSplit,
+    change: rules.CoverageChange,
+) -> tuple[Payment, bool]:
+    """Every row of a new payment: the payment, the coverage (membership, status event), the
+    credit, the audit events, the fund journal entry and its lines (unless a third-party batch
+    books it, or an entry with the key exists: then the caller posts it), and the receipt SMS.
+    Returns the payment and whether the journal is left to the caller."""
+    from askesos.audit.services import audit_row
+    from askesos.fund.models import JournalEntry, JournalLine
+    from askesos.fund.services import journal_rows, with_entry_id
+    from askesos.notifications.models import Message
+    from askesos.notifications.services import message_queued, message_row
+
+    writes = _Writes(cursor, one_statement=cursor.db.vendor == "postgresql")
+    now = timezone.now()
+    fields = {
+        "id": membership.payment_id,
+        "membership_id": membership.id,
+        "lpa_id": membership.lpa_id,
+        "region_id": membership.region_id,
+        "amount": amount,
+        "months_covered": split.months,
+        "period_from": change.period_from,
+        "period_to": change.period_to,
+        "channel": channel,
+        "payer": payer,
+        "paid_on": paid_on,
+        "collector_id": collector.pk if collector else None,
+        "batch_id": batch.pk if batch else None,
+        "receipt_number": receipt_number,
+        "credit_applied": split.credit_applied,
+        "credit_created": split.credit_created,
+        "recorded_by_id": actor.pk if getattr(actor, "is_authenticated", False) else None,
+        "recorded_at": now,
+    }
+    payment_id = writes.insert(Payment, [fields])
+    audits = [
+        audit_row(
+            actor=actor,
+            action="payment.record",
+            object_type=SOURCE_PAYMENT,
+            object_id=payment_id,  # type: ignore[arg-type]
+            object_label=receipt_number,  # str(payment)
+            new={
+                "membership": membership.member_number,
+                "amount": amount,
+                "months": split.months,
+                "period_from": change.period_from,
+                "period_to": change.period_to,
+                "channel": channel,
+                "credit_applied": split.credit_applied,
+                "credit_created": split.credit_created,
+            },
+            region_id=membership.region_id,
+            lpa_id=membership.lpa_id,
+            at=now,
+        )
+    ]
+    # The key names a receipt this transaction inserts under its unique constraint, and the locking
+    # read found no entry with it: no lookup, no savepoint (a duplicate fails the whole payment).
+    journal = batch is None and not membership.journal_taken
+    if journal:
+        rows = journal_rows(
+            entry_id=membership.entry_id,
+            lpa_id=membership.lpa_id,
+            region_id=membership.lpa_region,
+            on=paid_on,
+            memo=_journal_memo(membership.member_number, receipt_number),
+            source_type=SOURCE_PAYMENT,
+            source_id=str(payment_id),
+            lines=_journal_lines(channel, amount),
+            idempotency_key=f"payment:{receipt_number}",
+            actor=actor,
+            at=now,
+        )
+        entry_id = writes.insert(JournalEntry, [rows.entry])
+        if membership.entry_id is None:
+            rows = with_entry_id(rows, entry_id)  # type: ignore[arg-type]
+        writes.insert(JournalLine, rows.lines)
+        audits.append(rows.audit)
+    writes.insert(AuditEvent, audits)
+    coverage: dict[str, Any] = {"paid_through": change.new_paid_through}
+    if change.new_status != membership.status:
+        coverage.update(status=change.new_status, status_since=today)
+    if change.reinstated:
+        coverage["reinstated_on"] = today
+    writes.update(Membership, membership.id, coverage)
+    if change.new_status != membership.status:
+        writes.insert(
+            MembershipStatusChange,
+            [
+                {
+                    "membership_id": membership.id,
+                    "from_status": membership.status,
+                    "to_status": change.new_status,
+                    "on": today,
+                    "reason": (
+                        StatusChangeReason.REINSTATED if change.reinstated else StatusChangeReason.PAYMENT
+                    ),
+                    "cycle_month": None,
+                }
+            ],
+        )
+    if split.credit_applied or split.credit_created:
+        balance = (membership.credit or 0) - split.credit_applied + split.credit_created
+        if membership.credit is None:
+            row = {"membership_id": membership.id, "balance": balance, "updated_at": now}
+            writes.insert(MemberCredit, [row])
+        else:
+            writes.update(MemberCredit, membership.id, {"balance": balance, "updated_at": now})
+    message = None
+    if membership.phone:
+        message = message_row(
+            to_phone=membership.phone,
             template="payment_received",
             context={
                 "amount": amount,
@@ -363,29 +668,24 @@ def _record(
                 "period_to": change.period_to,
                 "receipt": receipt_number,
             },
-            related_type="contributions.payment",
-            related_id=str(payment.pk),
+            related_type=SOURCE_PAYMENT,
+            related_id=str(payment_id),
             lpa_id=membership.lpa_id,
-            region_id=lpa_region,
+            region_id=membership.lpa_region,
+            message_id=membership.message_id,
+            at=now,
         )
-    return payment, True
-
-
-def _apply_coverage(membership: Membership, change: rules.CoverageChange, today: dt.date) -> None:
-    fields: dict[str, Any] = {"paid_through": change.new_paid_through}
-    if change.new_status != membership.status:
-        fields.update(status=change.new_status, status_since=today)
-    if change.reinstated:
-        fields["reinstated_on"] = today
-    Membership.objects.filter(pk=membership.pk).update(**fields)
-    if change.new_status != membership.status:
-        MembershipStatusChange.objects.create(
-            membership_id=membership.pk,
-            from_status=membership.status,
-            to_status=change.new_status,
-            on=today,
-            reason=StatusChangeReason.REINSTATED if change.reinstated else StatusChangeReason.PAYMENT,
-        )
+        message["id"] = writes.insert(Message, [message])
+    writes.flush()
+    if message is not None:
+        message_queued(message)
+    fields["id"] = payment_id
+    names = [f.attname for f in Payment._meta.concrete_fields]
+    payment = Payment.from_db(cursor.db.alias, names, [fields[n] for n in names])
+    for name, related in (("collector", collector), ("batch", batch)):
+        if related is not None:
+            cast("models.ForeignKey[Any, Any]", _field(Payment, name)).set_cached_value(payment, related)
+    return payment, not journal and batch is None
 
 
 def membership_terminate(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from askesos.core.errors import DomainError
 
@@ -36,15 +37,17 @@ class ChartAccount:
 
 
 CHART: tuple[ChartAccount, ...] = (
-    ChartAccount(CASH_OFFICERS, "Cash held by field officers", "asset", "debit"),
-    ChartAccount(CASH_LPA, "Cash at the LPA", "asset", "debit"),
-    ChartAccount(BANK, "Bank", "asset", "debit"),
-    ChartAccount(SEED_CAPITAL, "Seed grant capital", "equity", "credit"),
-    ChartAccount(PREMIUM_INCOME, "Premium income", "income", "credit"),
-    ChartAccount(THIRD_PARTY_INCOME, "Third-party contributions (APBN/APBD/CSR)", "income", "credit"),
-    ChartAccount(CLAIMS_PAID, "Claims paid", "expense", "debit"),
-    ChartAccount(HONORARIA, "Field officer honoraria", "expense", "debit"),
-    ChartAccount(ADMIN_COSTS, "Administrative costs", "expense", "debit"),
+    ChartAccount(CASH_OFFICERS, gettext_noop("Cash held by field officers"), "asset", "debit"),
+    ChartAccount(CASH_LPA, gettext_noop("Cash at the LPA"), "asset", "debit"),
+    ChartAccount(BANK, gettext_noop("Bank"), "asset", "debit"),
+    ChartAccount(SEED_CAPITAL, gettext_noop("Seed grant capital"), "equity", "credit"),
+    ChartAccount(PREMIUM_INCOME, gettext_noop("Premium income"), "income", "credit"),
+    ChartAccount(
+        THIRD_PARTY_INCOME, gettext_noop("Third-party contributions (APBN/APBD/CSR)"), "income", "credit"
+    ),
+    ChartAccount(CLAIMS_PAID, gettext_noop("Claims paid"), "expense", "debit"),
+    ChartAccount(HONORARIA, gettext_noop("Field officer honoraria"), "expense", "debit"),
+    ChartAccount(ADMIN_COSTS, gettext_noop("Administrative costs"), "expense", "debit"),
 )
 CHART_CODES = frozenset(a.code for a in CHART)
 CASH_ACCOUNTS = (CASH_OFFICERS, CASH_LPA, BANK)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from askesos.audit.models import AuditEvent
-from askesos.audit.services import audit_bulk, audit_record
+from askesos.audit.services import audit_bulk, audit_record, audit_row
 from askesos.core.errors import DomainError
 from askesos.fund import rules
 from askesos.fund.models import Account, JournalEntry, JournalLine
@@ -198,6 +198,98 @@ def post_journal(
             raise
         return existing
     return entry
+
+
+@dataclass(frozen=True)
+class JournalRows:
+    """One new entry as plain column values (attribute names of the models), for a hot path that
+    inserts it in the same statements as the change it books (``payment_record``)."""
+
+    entry: dict[str, Any]
+    lines: list[dict[str, Any]]
+    audit: dict[str, Any]
+
+
+def journal_rows(
+    *,
+    entry_id: int | None,
+    lpa_id: int,
+    region_id: int,
+    on: dt.date,
+    memo: str,
+    source_type: str,
+    source_id: str,
+    lines: list[tuple[str, int, int]],
+    idempotency_key: str,
+    actor: Any = None,
+    at: dt.datetime | None = None,
+) -> JournalRows:
+    """The rows ``post_journal`` would write for a new entry: the entry, its lines and its audit
+    event, under the same rules (known accounts, whole rupiah, one side per line, debits = credits,
+    else ``DomainError``; on PostgreSQL the deferred trigger re-checks the balance at commit).
+
+    For callers that have already made sure, in this transaction, that no entry has the key (the
+    unique key still refuses a duplicate) and that know the LPA's kelurahan key. ``entry_id`` is the
+    id the entry will get (preallocated, or ``None`` to fill in the lines' and event's ids later
+    with ``with_entry_id``)."""
+    clean = _validate(lines)
+    if not idempotency_key:
+        raise DomainError(_("An idempotency key is required."), code="missing_key")
+    now = at or timezone.now()
+    memo = memo[:300]
+    entry = {
+        "id": entry_id,
+        "lpa_id": lpa_id,
+        "on": on,
+        "memo": memo,
+        "source_type": source_type,
+        "source_id": str(source_id),
+        "idempotency_key": idempotency_key,
+        "fingerprint": rules.fingerprint(lpa_id, clean),
+        "reverses_id": None,
+        "region_id": region_id,
+        "created_by_id": actor.pk if getattr(actor, "is_authenticated", False) else None,
+        "created_at": now,
+    }
+    rows = [
+        {
+            "entry_id": entry_id,
+            "account_id": code,
+            "debit": debit,
+            "credit": credit,
+            "lpa_id": lpa_id,
+            "on": on,
+            "region_id": region_id,
+        }
+        for code, debit, credit in clean
+    ]
+    audit = audit_row(
+        actor=actor,
+        action="journal.post",
+        object_type=JournalEntry._meta.label_lower,
+        object_id="" if entry_id is None else entry_id,
+        object_label=f"{on:%Y-%m-%d} {memo}",  # str(entry)
+        new={
+            "on": on.isoformat(),
+            "memo": memo,
+            "source": f"{source_type}:{source_id}",
+            "key": idempotency_key,
+            "lines": [list(line) for line in clean],
+        },
+        region_id=region_id,
+        lpa_id=lpa_id,
+        at=now,
+    )
+    return JournalRows(entry, rows, audit)
+
+
+def with_entry_id(rows: JournalRows, entry_id: int) -> JournalRows:
+    """``rows`` once the entry's id is known (databases that hand out the id on insert)."""
+    return JournalRows(
+        {**rows.entry, "id": entry_id},
+        [{**line, "entry_id": entry_id} for line in rows.lines],
+        {**rows.audit, "object_id": str(entry_id)},
+    )
 
 
 def _draft(item: JournalDraft | Mapping[str, Any]) -> JournalDraft:

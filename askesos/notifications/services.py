@@ -13,12 +13,11 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from askesos.audit.services import audit_record
+from askesos.audit.services import audit_record, jsonable
 from askesos.core.errors import DomainError, TransitionError
 from askesos.lpa.models import Lpa
 from askesos.notifications import rules
@@ -27,14 +26,14 @@ from askesos.notifications.models import Channel, Message, MessageStatus
 
 logger = logging.getLogger("askesos.notifications")
 
+_CHANNELS = frozenset(Channel.values)  # ``Channel.values`` builds a new list on every access
+
 # A worker that died mid-send leaves a row in ``sending``; after this long another worker may retry it.
 STALE_SENDING = dt.timedelta(minutes=10)
 
 
 def _jsonable(context: dict[str, Any]) -> dict[str, Any]:
-    import json
-
-    return json.loads(json.dumps(context, cls=DjangoJSONEncoder))
+    return jsonable(context) or {}
 
 
 def _recipient(channel: str, to: str) -> str:
@@ -63,36 +62,95 @@ def notify(
     ``region_id`` is the LPA's kelurahan key (the scope column); callers that have already read it
     pass it to save a query, otherwise it is looked up from ``lpa_id``.
     """
-    if channel not in Channel.values:
-        raise DomainError(f"unknown channel {channel!r}", code="invalid_channel", field="channel")
-    body = rules.render(template, context)
-    to = _recipient(channel, to_phone)
-    if region_id is None and lpa_id:
-        region_id = Lpa.objects.filter(pk=lpa_id).values_list("kelurahan_id", flat=True).first()
-    now = timezone.now()
-    message = Message.objects.create(
-        channel=channel,
-        to=to,
-        body=body,
+    row = message_row(
+        to_phone=to_phone,
         template=template,
-        context=_jsonable(context),
+        context=context,
+        channel=channel,
         related_type=related_type,
-        related_id=str(related_id),
+        related_id=related_id,
         lpa_id=lpa_id,
         region_id=region_id,
-        next_attempt_at=now,
-        created_at=now,
     )
-    if getattr(settings, "ASKESOS_NOTIFY_EAGER", True):
-        transaction.on_commit(lambda: _send_quietly(message.pk))
+    del row["id"]
+    if region_id is None and lpa_id:
+        row["region_id"] = Lpa.objects.filter(pk=lpa_id).values_list("kelurahan_id", flat=True).first()
+    message = Message.objects.create(**row)
+    message_queued(message)
     return message
 
 
-def _send_quietly(message_id: int) -> None:
+def message_row(
+    *,
+    to_phone: str,
+    template: str,
+    context: dict[str, Any],
+    channel: str = "sms",
+    related_type: str = "",
+    related_id: str = "",
+    lpa_id: int | None = None,
+    region_id: int | None,
+    message_id: int | None = None,
+    at: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The column values (``Message`` attribute names) of the queued message ``notify`` would write,
+    for hot paths that insert it themselves in one statement with the change (``payment_record``);
+    same rules and errors as ``notify``. Once inserted, hand the row to ``message_queued``."""
+    if channel not in _CHANNELS:
+        raise DomainError(f"unknown channel {channel!r}", code="invalid_channel", field="channel")
+    body = rules.render(template, context)
+    to = _recipient(channel, to_phone)
+    now = at or timezone.now()
+    return {
+        "id": message_id,
+        "channel": channel,
+        "to": to,
+        "body": body,
+        "template": template,
+        "context": _jsonable(context),
+        "status": MessageStatus.QUEUED,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "claimed_at": None,
+        "last_error": "",
+        "provider_message_id": "",
+        "related_type": related_type,
+        "related_id": str(related_id),
+        "lpa_id": lpa_id,
+        "region_id": region_id,
+        "created_at": now,
+        "sent_at": None,
+    }
+
+
+def message_queued(message: Message | dict[str, Any]) -> None:
+    """A message was just written to the outbox in the current transaction: with
+    ``ASKESOS_NOTIFY_EAGER`` send it right after commit (the worker sends it otherwise)."""
+    if not getattr(settings, "ASKESOS_NOTIFY_EAGER", True):
+        return
+    if isinstance(message, dict):
+        message = Message(**message)
+    transaction.on_commit(lambda: _send_new_quietly(message))
+
+
+def _send_new_quietly(message: Message) -> None:
     try:
-        message_send(message_id=message_id)
+        _send_new(message)
     except Exception:  # after commit nobody can handle it; the worker retries from the outbox
-        logger.exception("sending message %s after commit failed", message_id)
+        logger.exception("sending message %s after commit failed", message.pk)
+
+
+def _send_new(message: Message, backend: Backend | None = None) -> str:
+    """Send a message this process has just queued (and committed): the same claim, send and record
+    as ``message_send``, without reading the row back (its text is in hand; the claim is a
+    compare-and-set on ``queued`` with no attempts, so a worker that got there first wins)."""
+    now = timezone.now()
+    claimed = Message.objects.filter(pk=message.pk, status=MessageStatus.QUEUED, attempts=0).update(
+        status=MessageStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now
+    )
+    if claimed != 1:
+        return ""
+    return _deliver(message, 1, backend=backend, now=now)
 
 
 def message_claim(*, message: Message, now: dt.datetime) -> bool:
@@ -118,7 +176,11 @@ def message_send(*, message_id: int, backend: Backend | None = None, now: dt.dat
     message = Message.objects.filter(_due_q(now), pk=message_id).first()
     if message is None or not message_claim(message=message, now=now):
         return ""
-    attempts = message.attempts + 1
+    return _deliver(message, message.attempts + 1, backend=backend, now=now)
+
+
+def _deliver(message: Message, attempts: int, *, backend: Backend | None, now: dt.datetime) -> str:
+    """Send a claimed message and record the outcome."""
     try:
         provider_id = (backend or get_backend()).send(message)
     except SendError as exc:

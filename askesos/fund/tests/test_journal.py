@@ -312,3 +312,68 @@ def test_no_entry_in_the_database_is_ever_unbalanced(lpa_jt01_id, line_sets):
 @pytest.fixture
 def lpa_jt01_id(lpa_jt01):
     return lpa_jt01.pk
+
+
+def test_journal_rows_are_the_rows_post_journal_writes(lpa_jt01, lpa_manager):
+    from django.db import transaction
+
+    from askesos.fund.services import journal_rows, with_entry_id
+
+    with transaction.atomic():
+        entry = post_journal(
+            lpa_id=lpa_jt01.pk,
+            on=D,
+            memo="Premium",
+            source_type="payment",
+            source_id="9",
+            lines=[("1100", 15_000, 0), ("4100", 0, 15_000)],
+            idempotency_key="pay-9",
+            actor=lpa_manager,
+        )
+        rows = journal_rows(
+            entry_id=None,
+            lpa_id=lpa_jt01.pk,
+            region_id=lpa_jt01.kelurahan_id,
+            on=D,
+            memo="Premium",
+            source_type="payment",
+            source_id="9",
+            lines=[("1100", 15_000, 0), ("4100", 0, 15_000)],
+            idempotency_key="pay-9",
+            actor=lpa_manager,
+            at=entry.created_at,
+        )
+    rows = with_entry_id(rows, entry.pk)
+    assert {k: getattr(entry, k) for k in rows.entry} == rows.entry
+    stored = list(entry.lines.order_by("id").values(*rows.lines[0]))
+    assert stored == rows.lines
+    event = AuditEvent.objects.get(object_type="fund.journalentry", object_id=str(entry.pk))
+    assert {k: getattr(event, k) for k in rows.audit if k != "at"} == {
+        k: v for k, v in rows.audit.items() if k != "at"
+    }
+
+
+@pytest.mark.parametrize(
+    ("lines", "code"),
+    [
+        ([("1100", 15_000, 0), ("4100", 0, 14_000)], "unbalanced"),
+        ([("1100", 15_000, 0)], "too_few_lines"),
+        ([("9999", 15_000, 0), ("4100", 0, 15_000)], "unknown_account"),
+    ],
+)
+def test_journal_rows_refuse_what_post_journal_refuses(lpa_jt01, lines, code):
+    from askesos.fund.services import journal_rows
+
+    with pytest.raises(DomainError) as err:
+        journal_rows(
+            entry_id=1,
+            lpa_id=lpa_jt01.pk,
+            region_id=lpa_jt01.kelurahan_id,
+            on=D,
+            memo="x",
+            source_type="payment",
+            source_id="1",
+            lines=lines,
+            idempotency_key="k",
+        )
+    assert err.value.code == code

@@ -284,3 +284,48 @@ def test_outbox_page_scope_and_retry(
     assert list(client.get(url).context["page"]) == []
     client.force_login(auditor)
     assert client.get(url).status_code == 403
+
+
+def test_message_row_is_the_row_notify_writes(lpa_jt01):
+    from askesos.notifications.services import message_row
+
+    message = notify(
+        to_phone="0812 3456 7890",
+        template="payment_received",
+        context=CTX,
+        lpa_id=lpa_jt01.pk,
+        related_id="5",
+    )
+    row = message_row(
+        to_phone="0812 3456 7890",
+        template="payment_received",
+        context=CTX,
+        lpa_id=lpa_jt01.pk,
+        region_id=lpa_jt01.kelurahan_id,
+        related_id="5",
+        message_id=message.pk,
+        at=message.created_at,
+    )
+    stored = Message.objects.get(pk=message.pk)
+    assert {k: getattr(stored, k) for k in row} == row
+
+
+def test_an_eager_send_loses_to_a_worker_that_claimed_first(
+    lpa_jt01, settings, django_capture_on_commit_callbacks
+):
+    settings.ASKESOS_NOTIFY_EAGER = True
+    sent = []
+
+    class Recording:
+        def send(self, message):
+            sent.append(message.pk)
+            return "r"
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message = _message(lpa_jt01.pk)
+    assert message_send(message_id=message.pk, backend=Recording()) == "sent"  # the worker was first
+    for callback in callbacks:
+        callback()  # the eager send after commit: the claim fails, nothing is sent twice
+    assert sent == [message.pk]
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.provider_message_id) == (MessageStatus.SENT, 1, "r")
