@@ -29,7 +29,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -50,7 +49,7 @@ from askesos.claims.models import (
 )
 from askesos.core.access import scoped
 from askesos.core.errors import DomainError, TransitionError
-from askesos.lpa import rules as upload_rules
+from askesos.core.uploads import DOCUMENTS, EXTENSIONS, check_upload
 from askesos.membership.models import Membership, MembershipStatus, TerminationReason
 from askesos.schemes.selectors import version_in_force
 
@@ -251,26 +250,10 @@ def claim_submit(
 # --- documents --------------------------------------------------------------------------------------------
 
 
-def _sniff(upload: UploadedFile) -> str:
-    """Type by content (lpa.rules.sniff_content_type: PDF/JPEG/PNG magic bytes) and size limit."""
-    if upload.size is None or upload.size > settings.ASKESOS_MAX_UPLOAD_BYTES:
-        limit_mb = settings.ASKESOS_MAX_UPLOAD_BYTES // (1024 * 1024)
-        raise DomainError(
-            _("The file is larger than %(mb)s MB.") % {"mb": limit_mb}, code="too_large", field="file"
-        )
-    upload.seek(0)
-    content_type = upload_rules.sniff_content_type(upload.read(upload_rules.SNIFF_BYTES))
-    upload.seek(0)
-    if content_type is None:
-        raise DomainError(_("Only PDF, JPEG or PNG files are accepted."), code="file_type", field="file")
-    return content_type
-
-
 @transaction.atomic
 def claim_document_add(*, actor: Any, claim: Claim, kind: str, upload: UploadedFile) -> ClaimAttachment:
     """Attach one checklist document while the claim is submitted or returned; re-runs the checks."""
-    if not (has_capability(actor, Capability.INTAKE_CLAIMS) or actor is None):
-        _require(actor, Capability.VERIFY_CLAIMS)
+    _require(actor, Capability.INTAKE_CLAIMS)
     _require_scope(actor, claim)
     if claim.status not in (S.SUBMITTED, S.RETURNED):
         raise TransitionError(_("Documents can be added only while the claim is submitted or returned."))
@@ -278,7 +261,7 @@ def claim_document_add(*, actor: Any, claim: Claim, kind: str, upload: UploadedF
         raise DomainError(
             _("This document is not on the claim's checklist."), code="not_in_checklist", field="kind"
         )
-    content_type = _sniff(upload)
+    content_type = check_upload(upload, accept=DOCUMENTS).content_type
     attachment = ClaimAttachment(
         claim=claim,
         kind=kind,
@@ -288,9 +271,7 @@ def claim_document_add(*, actor: Any, claim: Claim, kind: str, upload: UploadedF
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         uploaded_at=timezone.now(),
     )
-    attachment.file.save(
-        f"{kind}-{uuid.uuid4().hex[:8]}{upload_rules.EXTENSIONS[content_type]}", upload, save=False
-    )
+    attachment.file.save(f"{kind}-{uuid.uuid4().hex[:8]}{EXTENSIONS[content_type]}", upload, save=False)
     attachment.save()
     audit_record(
         actor=actor,
