@@ -69,7 +69,9 @@ def database_config(url: str) -> dict[str, Any]:
             ),
             "timeout": 20,
         }
-        config["CONN_MAX_AGE"] = 0
+        # Keep connections: opening one parses the whole schema (~2-3 ms of CPU per request otherwise).
+        config["CONN_MAX_AGE"] = envint("DB_CONN_MAX_AGE", 60)
+        config["CONN_HEALTH_CHECKS"] = True
         config["TEST"] = (
             {"NAME": str(VAR_DIR / "test.sqlite3")} if envbool("ASKESOS_TEST_DB_FILE", False) else {}
         )

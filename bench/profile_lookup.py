@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """CPU and SQL per request of the member lookup (``GET /api/v1/members/{number}``), in-process.
 
 Not a load test: it calls Django's WSGI application directly (the whole middleware stack, the
@@ -6,12 +5,14 @@ production settings ``bench_api``'s server uses: DEBUG=0, a random SECRET_KEY, t
 database connection closed after every request as under gunicorn) sequentially, so the numbers are
 the server's own CPU per request, unaffected by the load other processes put on the machine.
 
-    uv run python -m bench.profile_lookup --prepare 10000        # a populated SQLite db + token
-    uv run python -m bench.profile_lookup --requests 2000 [--cprofile 30]
+    uv run python -m bench.profile_lookup --prepare 10000 [--db postgres]  # a populated db + token
+    uv run python -m bench.profile_lookup --requests 2000 [--cprofile 30] [--conn-max-age 60]
 
-Prints CPU ms per request (``time.process_time``), SQL statements per request (each listed once
-for the first request), the status counts, and with ``--cprofile N`` the N functions with the
-largest cumulative time.
+Prints CPU ms per request (``time.process_time``), SQL statements per request (the statements of
+one request are listed), the status counts, and with ``--cprofile N`` the N functions with the
+largest cumulative and own CPU time. ``--conn-max-age S`` overrides the database's CONN_MAX_AGE
+(the settings force 0 on SQLite: a new connection, and a parse of the whole schema, per request)
+to measure what persistent connections would save.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ from bench.harness import ROOT, reset_database_fast, run_child_measured
 STATE = Path("/tmp/askesos-profile-lookup.json")
 
 
-def prepare(n: int) -> None:
-    url = reset_database_fast("sqlite", "profile-lookup")
+def prepare(n: int, db: str) -> None:
+    url = reset_database_fast(db, "profile-lookup")  # PostgreSQL: $BENCH_PG_URL (use a private one)
     info, _ = run_child_measured(
         "bench_api", "--populate", str(n), env={"DATABASE_URL": url, "ASKESOS_TESTING": "1"}
     )
@@ -49,9 +50,16 @@ def child(args: argparse.Namespace) -> None:
     from askesos.membership.rules import format_member_number
 
     state = json.loads(STATE.read_text())
+    if args.conn_max_age is not None:  # what-if: settings force CONN_MAX_AGE=0 on SQLite
+        from django.conf import settings
+
+        settings.DATABASES["default"]["CONN_MAX_AGE"] = args.conn_max_age
     app = get_wsgi_application()
     rng = random.Random(7)
-    paths = [f"/api/v1/members/{format_member_number('3175', rng.randint(1, state['n']))}" for _ in range(args.requests)]
+    paths = [
+        f"/api/v1/members/{format_member_number('3175', rng.randint(1, state['n']))}"
+        for _ in range(args.requests)
+    ]
     token = args.token or state["token"]
 
     def environ(path: str) -> dict[str, object]:
@@ -104,7 +112,7 @@ def child(args: argparse.Namespace) -> None:
     if args.cprofile:
         import cProfile
 
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)  # CPU time: the machine is shared
     cpu0, wall0 = time.process_time(), time.perf_counter()
     if profiler:
         profiler.enable()
@@ -136,13 +144,15 @@ def child(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--prepare", type=int)
+    parser.add_argument("--db", default="sqlite", choices=["sqlite", "postgres"])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--cprofile", type=int, default=0)
     parser.add_argument("--token", default="")
     parser.add_argument("--child", action="store_true")
+    parser.add_argument("--conn-max-age", type=int, help="override the database CONN_MAX_AGE (what-if)")
     args = parser.parse_args()
     if args.prepare:
-        prepare(args.prepare)
+        prepare(args.prepare, args.db)
         return
     if args.child:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "askesos.settings")
@@ -161,6 +171,8 @@ def main() -> None:
     )  # fmt: skip
     cmd = [sys.executable, "-m", "bench.profile_lookup", "--child", "--requests", str(args.requests),
            "--cprofile", str(args.cprofile), "--token", args.token]  # fmt: skip
+    if args.conn_max_age is not None:
+        cmd += ["--conn-max-age", str(args.conn_max_age)]
     subprocess.run(cmd, cwd=ROOT, env=env, check=True)
 
 

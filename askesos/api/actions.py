@@ -4,9 +4,12 @@ both follow the same rules as the web pages (capability â†’ 403, outside scope â
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.db import connection
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +18,7 @@ from askesos.accounts.permissions import Capability, has_capability
 from askesos.api import schemas, serializers
 from askesos.api.errors import ApiError, ErrorCode
 from askesos.api.schemas import AttendanceIn, EnrolmentIn, LeadIn, PaymentIn, PersonIn
-from askesos.core.access import get_in_scope_or_404, scoped
+from askesos.core.access import get_in_scope_or_404, scoped, user_scope
 from askesos.lpa.models import FieldOfficer, Lpa
 from askesos.membership.models import Membership
 from askesos.regions import codes
@@ -41,6 +44,90 @@ def member_by_number(user: Any, number: str) -> Membership:
     return get_in_scope_or_404(
         user, Membership.objects.select_related("person", "lpa", "scheme"), member_number=canonical
     )
+
+
+def member_view_by_number(user: Any, number: str) -> dict[str, Any]:
+    """``member_by_number`` for reading: one query for the columns of the answer (``MemberOut``)
+    and of its audit event, as a dict (``serializers.MEMBER_VALUES`` + ``region_id``, ``lpa_id``)."""
+    from askesos.membership.rules import normalize_member_number
+
+    canonical = normalize_member_number(number)
+    if canonical is None:
+        raise Http404
+    row = _MEMBER_BY_NUMBER.get(user, canonical)
+    if row is None:
+        raise Http404
+    return row
+
+
+# (SQL, its parameters, the index of the looked-up value among them, column names, converters)
+_Compiled = tuple[str, tuple[Any, ...], int, list[str], Any]
+
+
+class ScopedLookup:
+    """A lookup by one exact value, inside the caller's scope, with the ORM's work done once per scope.
+
+    ``scoped(user, queryset).filter(field=value)`` costs more to build and compile than to run (the
+    member lookup is the API's hottest path). The SQL it compiles to depends on the caller's scope
+    (``core.access.user_scope``), never on the value, which is one bound parameter. So the query is
+    built and compiled by the ORM, with ``scoped`` as everywhere, once per database and scope, and
+    then run with the value substituted for that parameter, the rows going through the same
+    converters the ORM applies. Anything unexpected (the value not exactly once among the compiled
+    parameters, an empty scope) falls back to the plain ORM query.
+    """
+
+    _SENTINEL = "askesos-scoped-lookup-value-3f9c1e"
+    _MAX_SCOPES = 512
+
+    def __init__(self, queryset: Callable[[], QuerySet[Any]], field: str) -> None:
+        self._queryset = queryset  # a ``values(...)`` queryset, built lazily (models must be ready)
+        self._field = field
+        self._compiled: dict[tuple[str, bool, Any], _Compiled | None] = {}
+
+    def _orm(self, user: Any, value: str) -> QuerySet[Any]:
+        return scoped(user, self._queryset()).filter(**{self._field: value})[:1]
+
+    def _compile(self, user: Any) -> _Compiled | None:
+        query = self._orm(user, self._SENTINEL).query
+        compiler = query.get_compiler(connection=connection)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # an empty scope: the ORM answers "nothing" without a query
+            return None
+        where = [i for i, p in enumerate(params) if p == self._SENTINEL]
+        if len(where) != 1:
+            return None
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        converters = compiler.get_converters([col for col, _, _ in compiler.select])
+        return sql, tuple(params), where[0], names, converters
+
+    def get(self, user: Any, value: str) -> dict[str, Any] | None:
+        key = (connection.vendor, bool(getattr(user, "is_authenticated", False)), user_scope(user))
+        compiled = self._compiled.get(key)
+        if compiled is None and key not in self._compiled:  # (None in the dict: not compilable)
+            if len(self._compiled) >= self._MAX_SCOPES:
+                self._compiled.clear()
+            compiled = self._compiled[key] = self._compile(user)
+        if compiled is None:
+            return next(iter(self._orm(user, value)), None)
+        sql, params, where, names, converters = compiled
+        bound = list(params)
+        bound[where] = value
+        with connection.cursor() as cursor:
+            cursor.execute(sql, bound)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        for index, (functions, expression) in converters.items():
+            for convert in functions:
+                values[index] = convert(values[index], expression, connection)
+        return dict(zip(names, values, strict=True))
+
+
+_MEMBER_BY_NUMBER = ScopedLookup(
+    lambda: Membership.objects.values(*serializers.MEMBER_VALUES, "region_id", "lpa_id"), "member_number"
+)
 
 
 def _region_key(code: str, field: str) -> int:

@@ -10,6 +10,7 @@ from ninja import Router, Status
 
 from askesos.accounts.permissions import Capability, has_capability
 from askesos.api import actions, serializers
+from askesos.api.audit import audit_api_view, audit_api_view_of
 from askesos.api.idempotency import idempotent
 from askesos.api.routers.common import ERRORS, WRITE_ERRORS
 from askesos.api.schemas import EnrolmentIn, MemberOut, NikIn
@@ -38,16 +39,20 @@ def member_lookup(request: HttpRequest, payload: NikIn) -> dict[str, Any]:
     )
     if row is None:
         raise Http404
+    audit_api_view_of(request.user, row)
     return serializers.member(row, show_nik=_show_nik(request))
 
 
 @router.get("/members/{member_number}", response={200: MemberOut, **ERRORS}, summary="Get a member")
 def member_get(request: HttpRequest, member_number: str) -> dict[str, Any]:
     """A membership by number (``3175-0000001-7``, separators optional): status and paid-through month."""
-    actions.require(request.user, Capability.VIEW_MEMBERS)
-    return serializers.member(
-        actions.member_by_number(request.user, member_number), show_nik=_show_nik(request)
+    user = request.user
+    actions.require(user, Capability.VIEW_MEMBERS)
+    row = actions.member_view_by_number(user, member_number)
+    audit_api_view(
+        user, Membership, row["id"], row["member_number"], region_id=row["region_id"], lpa_id=row["lpa_id"]
     )
+    return serializers.member_values(row, show_nik=_show_nik(request))
 
 
 @router.post("/enrolments", response={201: MemberOut, **WRITE_ERRORS}, summary="Enrol a person")

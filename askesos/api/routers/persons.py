@@ -9,6 +9,7 @@ from ninja import Router, Status
 
 from askesos.accounts.permissions import Capability, has_capability
 from askesos.api import actions, serializers
+from askesos.api.audit import audit_api_view_of
 from askesos.api.idempotency import idempotent
 from askesos.api.routers.common import ERRORS, WRITE_ERRORS
 from askesos.api.schemas import NikIn, PersonIn, PersonOut
@@ -20,6 +21,7 @@ router = Router(tags=["persons"])
 
 
 def _out(request: HttpRequest, person: Person) -> dict[str, Any]:
+    audit_api_view_of(request.user, person)
     number = open_membership_numbers([person.pk]).get(person.pk)
     return serializers.person(
         person, show_nik=has_capability(request.user, Capability.VIEW_NIK), member_number=number

@@ -16,12 +16,19 @@ _serial = itertools.count(1)
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters live in the cache: every test starts with none."""
+    """Rate-limit counters live in the cache: every test starts with none (and no cached tokens)."""
     from django.core.cache import cache
 
+    from askesos.api.ratelimit import rate_reset
+    from askesos.api.tokens import token_cache_clear
+
     cache.clear()
+    rate_reset()
+    token_cache_clear()
     yield
     cache.clear()
+    rate_reset()
+    token_cache_clear()
 
 
 @pytest.fixture
