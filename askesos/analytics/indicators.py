@@ -2,18 +2,20 @@
 four aspects of G. C. Edwards III (PROGRAM.md §6). Each function's docstring is its definition.
 
 Every function takes an ``IndicatorScope`` (a region-key range and optionally some LPAs, a month and
-"today") and computes set-based (aggregates, no per-row loops over members). When the app that holds
-the source data is not installed (yet), the indicator says so: value None and a reason, never a
-made-up number.
+"today") and computes set-based (aggregates, no per-row loops over members). What grows with the
+membership (memberships, payments, claims) is read from the monthly rollups (``CoverageRollup``,
+``ClaimRollup``, refreshed by ``services.rollups_refresh``), so those figures are as of the month's
+last refresh; what grows with the workforce (officers, vehicles, trainings, honoraria, deposits,
+outreach events) is read live. When the app that holds the source data is not installed (yet), the
+indicator says so: value None and a reason, never a made-up number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from statistics import median
 from typing import Any
 
 from django.apps import apps
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from askesos.analytics import rules
-from askesos.analytics.models import CoverageRollup
+from askesos.analytics.models import ClaimRollup, CoverageRollup
 from askesos.core.months import add_months
 from askesos.evaluation.rules import Category
 from askesos.lpa.models import FieldOfficer
@@ -41,6 +43,13 @@ class IndicatorScope:
     today: dt.date
     lpa_ids: tuple[int, ...] | None = None  # None: every LPA in the range
     workers: int | None = None  # informal-workforce denominator of the area
+    # What several indicators of the scope read (officers, rollup sums…), fetched once.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def once(self, key: str, compute: Callable[[], Any]) -> Any:
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     @property
     def month_end(self) -> dt.date:
@@ -110,12 +119,41 @@ def active_officers(s: IndicatorScope) -> QuerySet[FieldOfficer]:
     return s.by_region(qs, "lpa__kelurahan_id")
 
 
+def _officers_of(s: IndicatorScope) -> list[tuple[int, str, int]]:
+    """(id, full name, LPA id) of the ``active_officers``: one query per scope."""
+    return s.once("officers", lambda: list(active_officers(s).values_list("id", "full_name", "lpa_id")))
+
+
+def rollup_sums(s: IndicatorScope) -> dict[str, int]:
+    """The month's coverage rollup sums the indicators use: one query per scope."""
+
+    def compute() -> dict[str, int]:
+        fields = ("members_active", "members_arrears", "new_enrolments", "payments_count", "payments_late")
+        row = s.by_region(CoverageRollup.objects.filter(month=s.month), "region_id").aggregate(
+            **{f: Sum(f) for f in fields}
+        )
+        return {f: int(row[f] or 0) for f in fields}
+
+    return s.once("rollup", compute)
+
+
 def covered_members(s: IndicatorScope) -> int:
     """Members active or in arrears at the end of the month (from the rollup)."""
-    row = s.by_region(CoverageRollup.objects.filter(month=s.month), "region_id").aggregate(
-        a=Sum("members_active"), b=Sum("members_arrears")
-    )
-    return int(row["a"] or 0) + int(row["b"] or 0)
+    sums = rollup_sums(s)
+    return sums["members_active"] + sums["members_arrears"]
+
+
+def _events(s: IndicatorScope) -> tuple[int, int]:
+    """Outreach events held in the quarter ending with the month, and their attendance."""
+
+    def compute() -> tuple[int, int]:
+        Event = apps.get_model("outreach", "Event")
+        row = s.by_region(
+            Event.objects.filter(held_on__gte=s.window_start, held_on__lte=s.month_end), "kelurahan_id"
+        ).aggregate(n=Count("id"), people=Sum("attendance"))
+        return int(row["n"] or 0), int(row["people"] or 0)
+
+    return s.once("events", compute)
 
 
 # --- communication ------------------------------------------------------------------------------------
@@ -133,11 +171,7 @@ def outreach_events_per_1000(s: IndicatorScope) -> Indicator:
     )
     if not _need("outreach"):
         return _missing(code, "communication", label, unit, "outreach")
-    Event = apps.get_model("outreach", "Event")
-    qs = s.by_region(
-        Event.objects.filter(held_on__gte=s.window_start, held_on__lte=s.month_end), "kelurahan_id"
-    )
-    n = qs.count()
+    n = _events(s)[0]
     value = ratio(n, s.workers, 1000)
     reason = "" if value is not None else _("no informal-workforce estimate for the area")
     return Indicator(code, "communication", label, value, unit, reason, n, s.workers)
@@ -153,11 +187,7 @@ def people_reached_per_1000(s: IndicatorScope) -> Indicator:
     )
     if not _need("outreach"):
         return _missing(code, "communication", label, unit, "outreach")
-    Event = apps.get_model("outreach", "Event")
-    qs = s.by_region(
-        Event.objects.filter(held_on__gte=s.window_start, held_on__lte=s.month_end), "kelurahan_id"
-    )
-    n = int(qs.aggregate(n=Sum("attendance"))["n"] or 0)
+    n = _events(s)[1]
     value = ratio(n, s.workers, 1000)
     reason = "" if value is not None else _("no informal-workforce estimate for the area")
     return Indicator(code, "communication", label, value, unit, reason, n, s.workers)
@@ -189,7 +219,7 @@ def rules_share(part: int, whole: int) -> Decimal | None:
 
 def officers_per_1000_members(s: IndicatorScope) -> Indicator:
     """Active field officers per 1,000 covered members (active + arrears) at the end of the month."""
-    officers = active_officers(s).count()
+    officers = len(_officers_of(s))
     members = covered_members(s)
     value = ratio(officers, members, 1000)
     reason = "" if value is not None else _("no covered members")
@@ -221,7 +251,7 @@ def officer_training_gaps(s: IndicatorScope) -> list[OfficerTraining] | None:
     Required = apps.get_model("workforce", "RequiredTraining")
     Record = apps.get_model("workforce", "TrainingRecord")
     topics: dict[str, str] = dict(Required._meta.get_field("topic").choices or [])  # type: ignore[arg-type]
-    officers = list(active_officers(s).values_list("id", "full_name", "lpa_id"))
+    officers = _officers_of(s)
     lpa_ids = {o[2] for o in officers}
     required = list(
         Required.objects.filter(Q(lpa__isnull=True) | Q(lpa_id__in=lpa_ids)).values_list(
@@ -279,7 +309,7 @@ def vehicles_good_per_officer(s: IndicatorScope) -> Indicator:
         return _missing(code, "resources", label, "", "workforce")
     Vehicle = apps.get_model("workforce", "Vehicle")
     good = s.by_region(Vehicle.objects.filter(condition="baik"), "lpa__kelurahan_id").count()
-    officers = active_officers(s).count()
+    officers = len(_officers_of(s))
     value = ratio(good, officers)
     return Indicator(
         code,
@@ -298,11 +328,8 @@ def vehicles_good_per_officer(s: IndicatorScope) -> Indicator:
 
 def enrolments_per_officer(s: IndicatorScope) -> Indicator:
     """New enrolments in the month (rollup) per active field officer: officer activity."""
-    row = s.by_region(CoverageRollup.objects.filter(month=s.month), "region_id").aggregate(
-        n=Sum("new_enrolments")
-    )
-    n = int(row["n"] or 0)
-    officers = active_officers(s).count()
+    n = rollup_sums(s)["new_enrolments"]
+    officers = len(_officers_of(s))
     value = ratio(n, officers)
     return Indicator(
         "enrolments_per_officer",
@@ -347,54 +374,90 @@ def claim_sla_days() -> int:
     return int(getattr(settings, "ASKESOS_CLAIM_SLA_DAYS", 14))
 
 
+def claim_paid_unverified() -> Q:
+    """A claim paid without a recorded verification (``Claim``): a step done out of order."""
+    return Q(status="paid", verified_at__isnull=True)
+
+
+def _claims(s: IndicatorScope) -> list[tuple[int, int, int]]:
+    """(turnaround days, claims paid, of which unverified) over the quarter ending with the month,
+    from ``ClaimRollup``: one query per scope."""
+
+    def compute() -> list[tuple[int, int, int]]:
+        # The months listed, not a range: the index leads with the month (see selectors' trend).
+        months = [add_months(s.window_start, i) for i in range(WINDOW_MONTHS)]
+        rows = (
+            s.by_region(ClaimRollup.objects.filter(month__in=months), "region_id")
+            .values("turnaround_days")
+            .annotate(n=Sum("claims_paid"), unverified=Sum("claims_paid_unverified"))
+            .order_by()
+            .values_list("turnaround_days", "n", "unverified")
+        )
+        return [(int(days), int(n or 0), int(u or 0)) for days, n, u in rows]
+
+    return s.once("claims", compute)
+
+
+def median_of_histogram(counts: list[tuple[int, int]]) -> float | int | None:
+    """The median of the values a (value, how many) histogram describes, exactly as
+    ``statistics.median`` gives it for the expanded list (the mean of the two middle values when
+    the count is even); None when empty."""
+    ordered = sorted((value, n) for value, n in counts if n > 0)
+    total = sum(n for _v, n in ordered)
+    if not total:
+        return None
+    wanted = [total // 2] if total % 2 else [total // 2 - 1, total // 2]
+    found: list[int] = []
+    seen = 0
+    for value, n in ordered:
+        while wanted and wanted[0] < seen + n:
+            found.append(value)
+            wanted.pop(0)
+        seen += n
+    return found[0] if len(found) == 1 else (found[0] + found[1]) / 2
+
+
 def claim_turnaround(s: IndicatorScope) -> Indicator:
     """Median days from submission to payment of the claims paid in the quarter ending with the
     month, divided by the service level (``ASKESOS_CLAIM_SLA_DAYS``): 1.00 means exactly on target.
-    ``numerator`` is the median in days."""
+    ``numerator`` is the median in days. Read from ``ClaimRollup`` (a histogram of turnaround days
+    per kelurahan, LPA and month)."""
     code, label = "claim_turnaround_vs_sla", str(L("Claim turnaround (median days / service level)"))
     if not _need("claims"):
         return _missing(code, "bureaucratic_structure", label, "x", "claims")
-    Claim = apps.get_model("claims", "Claim")
-    rows = s.by_region(
-        Claim.objects.filter(paid_on__gte=s.window_start, paid_on__lte=s.month_end), "region_id"
-    ).values_list("submitted_at", "paid_on")
-    days = [(paid - _local_date(sub)).days for sub, paid in rows]
-    if not days:
+    middle = median_of_histogram([(days, n) for days, n, _u in _claims(s)])
+    if middle is None:
         return Indicator(code, "bureaucratic_structure", label, None, "x", _("no claims paid in the quarter"))
-    med = _dec(median(days), "0.1")
+    med = _dec(middle, "0.1")
     sla = claim_sla_days()
     return Indicator(code, "bureaucratic_structure", label, _dec(med / sla), "x", "", int(med), sla)
 
 
 def claims_paid_unverified(s: IndicatorScope) -> Indicator:
     """Claims paid in the quarter without a recorded verification (``verified_at`` empty): steps
-    done out of order. Should be 0."""
+    done out of order. Should be 0. Read from ``ClaimRollup``."""
     code, label = "claims_paid_unverified", str(L("Claims paid without verification"))
     if not _need("claims"):
         return _missing(code, "bureaucratic_structure", label, "", "claims")
-    Claim = apps.get_model("claims", "Claim")
-    n = s.by_region(
-        Claim.objects.filter(
-            status="paid", verified_at__isnull=True, paid_on__gte=s.window_start, paid_on__lte=s.month_end
-        ),
-        "region_id",
-    ).count()
+    n = sum(u for _d, _n, u in _claims(s))
     return Indicator(code, "bureaucratic_structure", label, Decimal(n), "", "", n, None)
+
+
+def payment_recorded_late() -> Q:
+    """A payment recorded (local date of ``recorded_at``) more than ``PAYMENT_LATE_DAYS`` after
+    ``paid_on``."""
+    return Q(recorded_at__date__gt=F("paid_on") + dt.timedelta(days=PAYMENT_LATE_DAYS))
 
 
 def payments_recorded_late_pct(s: IndicatorScope) -> Indicator:
     """Share of the month's payments (by ``paid_on``) recorded more than 7 days after they were paid
-    (cash held by an officer, or back-dated entries)."""
+    (cash held by an officer, or back-dated entries). Read from ``CoverageRollup``."""
     code, label = "payments_recorded_late_pct", str(L("Payments recorded more than 7 days after payment"))
     if not _need("contributions"):
         return _missing(code, "bureaucratic_structure", label, "%", "contributions")
-    Payment = apps.get_model("contributions", "Payment")
-    qs = s.by_region(Payment.objects.filter(paid_on__gte=s.month, paid_on__lte=s.month_end), "region_id")
-    row = qs.aggregate(
-        total=Count("id"),
-        late=Count("id", filter=Q(recorded_at__date__gt=F("paid_on") + dt.timedelta(days=PAYMENT_LATE_DAYS))),
-    )
-    value = ratio(row["late"], row["total"], 100)
+    sums = rollup_sums(s)
+    total, late = sums["payments_count"], sums["payments_late"]
+    value = ratio(late, total, 100)
     return Indicator(
         code,
         "bureaucratic_structure",
@@ -402,8 +465,8 @@ def payments_recorded_late_pct(s: IndicatorScope) -> Indicator:
         value,
         "%",
         "" if value is not None else _("no payments in the month"),
-        row["late"],
-        row["total"],
+        late,
+        total,
     )
 
 
@@ -418,14 +481,6 @@ def deposits_unconfirmed(s: IndicatorScope) -> Indicator:
         Deposit.objects.filter(status="submitted", deposited_on__lt=cutoff), "lpa__kelurahan_id"
     ).count()
     return Indicator(code, "bureaucratic_structure", label, Decimal(n), "", "", n, None)
-
-
-def _local_date(value: dt.datetime | dt.date) -> dt.date:
-    from django.utils import timezone
-
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
 
 
 SYSTEM_INDICATORS: list[Callable[[IndicatorScope], Indicator]] = [

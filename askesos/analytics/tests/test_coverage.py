@@ -220,3 +220,63 @@ def test_it_keeps_dashboard_queries_flat(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert "0.10 %" in response.content.decode()  # 405 / 400,000 = 0.10125 %
+
+
+def test_the_city_rollup_gives_the_same_pages_as_the_kelurahan_rollup(
+    scenario, make_members, lpa_jb01, kemensos_admin, dinsos_jaktim, lpa_manager, monkeypatch
+):
+    from askesos.analytics.models import CityCoverageRollup
+
+    make_members(7, lpa=lpa_jb01)  # West Jakarta
+    make_members(2, lpa=lpa_jb01, region_code="31.75.06.1001", status="arrears")  # an LPA across cities
+    for month in (D(2024, 5, 1), MONTH):
+        rollups_refresh(month=month)
+    assert (
+        CityCoverageRollup.objects.filter(month=MONTH).count() == 4
+    )  # (31.75, JT-01/02/JB-01), (31.73, JB-01)
+    cases = [
+        (kemensos_admin, None),
+        (kemensos_admin, "31"),
+        (kemensos_admin, "31.75"),
+        (dinsos_jaktim, "31.75"),
+        (lpa_manager, "31"),
+        (lpa_manager, "31.75"),
+    ]
+    coarse = []
+    for user, code in cases:
+        region = Region.objects.get(code=code) if code else None
+        low, high = region.subtree if region else selectors.NATIONAL_RANGE
+        assert selectors.city_rollups_suffice(user, low, high)
+        coarse.append(
+            (
+                selectors.coverage_view(user=user, region=region, month=MONTH),
+                selectors.area_figures(user=user, region=region, month=MONTH),
+                selectors.area_counts_by_child(user, low, high, 10**6, MONTH),
+            )
+        )
+    monkeypatch.setattr(selectors, "city_rollups_suffice", lambda *args: False)
+    for (user, code), got in zip(cases, coarse, strict=True):
+        region = Region.objects.get(code=code) if code else None
+        low, high = region.subtree if region else selectors.NATIONAL_RANGE
+        fine = (
+            selectors.coverage_view(user=user, region=region, month=MONTH),
+            selectors.area_figures(user=user, region=region, month=MONTH),
+            selectors.area_counts_by_child(user, low, high, 10**6, MONTH),
+        )
+        assert got == fine, (user, code)
+    national = coarse[0][0]
+    assert national.area.counts.covered == 325 + 7 + 2
+    assert [p.covered for p in national.trend[-2:]] == [320 + 7 + 2, 325 + 7 + 2]
+
+
+def test_the_city_rollup_is_not_used_where_it_would_differ(kemensos_admin, dinsos_jaktim):
+    from askesos.accounts.models import User
+
+    jatinegara = Region.objects.get(code="31.75.03")
+    user_in_kecamatan = User.objects.create_user(username="camat", password="x" * 12, role="dinsos_officer")
+    user_in_kecamatan.scope_regions.set([jatinegara])
+    assert not selectors.city_rollups_suffice(kemensos_admin, *jatinegara.subtree)  # not whole cities
+    low, high = Region.objects.get(code="31.75").subtree
+    assert not selectors.city_rollups_suffice(kemensos_admin, low, high, 10**4)  # grouped by kecamatan
+    assert selectors.city_rollups_suffice(dinsos_jaktim, low, high)
+    assert not selectors.city_rollups_suffice(user_in_kecamatan, low, high)  # scope finer than a city

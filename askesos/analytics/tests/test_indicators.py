@@ -136,6 +136,7 @@ def test_it_measures_honoraria_and_steps_out_of_order(lpa_jt01, make_members, pa
     pay(
         m2, paid_on=D(2024, 6, 1), recorded_at=timezone.make_aware(dt.datetime(2024, 6, 8, 10))
     )  # 7 days: fine
+    rollups_refresh(month=MONTH)
     late = ind.payments_recorded_late_pct(_scope())
     assert (late.value, late.numerator, late.denominator) == (Decimal("50.00"), 1, 2)
     OfficerDeposit.objects.create(

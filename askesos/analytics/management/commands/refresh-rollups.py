@@ -6,11 +6,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from askesos.analytics.services import rollups_backfill, rollups_refresh
-from askesos.core.months import parse_month
+from askesos.core.months import add_months, month_start, parse_month
 
 
 class Command(BaseCommand):
-    help = "Rebuild the monthly coverage rollups (one month, or every month with --all-months)."
+    help = (
+        "Rebuild the monthly rollups the dashboards read (coverage, claims): by default the month "
+        "that just closed and the current one; one month with --month, every month with --all-months."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--month", help="YYYY-MM")
@@ -23,10 +26,15 @@ class Command(BaseCommand):
             for month, rows in rollups_backfill(until=timezone.localdate()):
                 self.stdout.write(f"{month:%Y-%m}: {rows} rows")
             return
-        if not options["month"]:
-            raise CommandError("give --month YYYY-MM or --all-months")
-        try:
-            month = parse_month(options["month"])
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
-        self.stdout.write(f"{month:%Y-%m}: {rollups_refresh(month=month)} rows")
+        if options["month"]:
+            try:
+                months = [parse_month(options["month"])]
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+        else:
+            # Payments, claims and status changes of a month keep arriving after the cycle that
+            # opened it: refresh the month that just closed as well as the current one.
+            current = month_start(timezone.localdate())
+            months = [add_months(current, -1), current]
+        for month in months:
+            self.stdout.write(f"{month:%Y-%m}: {rollups_refresh(month=month)} rows")
