@@ -154,7 +154,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('cycle_month', models.DateField(verbose_name='cycle month')),
                 ('region_id', models.BigIntegerField(verbose_name='region key')),
-                ('risk_score', models.PositiveSmallIntegerField(verbose_name='lapse risk (0–100)')),
+                ('risk_score', models.PositiveSmallIntegerField(verbose_name='lapse risk (0-100)')),
                 ('months_in_arrears', models.PositiveSmallIntegerField(verbose_name='months in arrears')),
                 ('months_paid_last_12', models.PositiveSmallIntegerField(verbose_name='months paid in the last 12 months')),
                 ('reason', models.CharField(choices=[('due', 'premium due this month'), ('arrears', 'in arrears'), ('lapse_warning', 'lapses next month if unpaid'), ('lapsed', 'lapsed this cycle')], max_length=14, verbose_name='reason')),
