@@ -18,23 +18,9 @@ from django.db import connection, models
 from django.utils import timezone
 
 from askesos.audit.models import AuditEvent
+from askesos.audit.services import AUDIT_COLUMNS, actor_label
 from askesos.core.requestid import get_request_id
 
-_FIELDS = (
-    "at",
-    "actor",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "object_label",
-    "old",
-    "new",
-    "reason",
-    "request_id",
-    "region_id",
-    "lpa_id",
-)
 _sql: list[str] = []
 
 
@@ -42,9 +28,8 @@ def _insert_sql() -> str:
     if not _sql:
         meta = AuditEvent._meta
         q = connection.ops.quote_name
-        column = {field.name: str(field.column) for field in meta.concrete_fields}
-        columns = ", ".join(q(column[name]) for name in _FIELDS)
-        placeholders = ", ".join(["%s"] * len(_FIELDS))
+        columns = ", ".join(q(name) for name in AUDIT_COLUMNS)
+        placeholders = ", ".join(["%s"] * len(AUDIT_COLUMNS))
         _sql.append(f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES ({placeholders})")
     return _sql[0]
 
@@ -63,7 +48,7 @@ def audit_api_view(
     values = (
         connection.ops.adapt_datetimefield_value(timezone.now()),
         user.pk if authenticated else None,
-        str(getattr(user, "username", user)) if user is not None else "system",
+        actor_label(user),
         f"{model._meta.model_name}.view",
         model._meta.label_lower,
         str(object_id),

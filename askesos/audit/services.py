@@ -56,7 +56,7 @@ def jsonable(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
 _jsonable = jsonable
 
 
-def _actor_label(actor: Any) -> str:
+def actor_label(actor: Any) -> str:
     if actor is None:
         return "system"
     return str(getattr(actor, "username", actor))
@@ -118,7 +118,7 @@ def audit_row(
     return {
         "at": at or timezone.now(),
         "actor_id": actor.pk if getattr(actor, "is_authenticated", False) else None,
-        "actor_label": _actor_label(actor),
+        "actor_label": actor_label(actor),
         "action": action,
         "object_type": object_type,
         "object_id": str(object_id),
@@ -189,7 +189,7 @@ def audit_bulk_rows(
         encode = AuditEvent._meta.get_field("new").get_db_prep_save
         old_db, new_db = (None if v is None else encode(_jsonable(v), connection) for v in (old, new))
         stamp = connection.ops.adapt_datetimefield_value(stamp)
-    prefix = (stamp, actor_id, _actor_label(actor), action, object_type)
+    prefix = (stamp, actor_id, actor_label(actor), action, object_type)
     middle = (old_db, new_db, reason, get_request_id())
     values = [
         (*prefix, str(object_id), str(object_label)[:200], *middle, region_id, lpa_id)
