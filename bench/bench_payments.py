@@ -14,7 +14,17 @@ import subprocess
 import sys
 import time
 
-from bench.harness import HEADER, ROOT, Result, peak_rss_mb, reset_database, setup_django, write_results
+from bench.harness import HEADER, ROOT, Result, peak_rss_mb, reset_database_fast, setup_django, write_results
+
+# The floor: one raw payment, an INSERT of the row and an UPDATE of the membership, in one transaction.
+_FLOOR_INSERT = (
+    "INSERT INTO contributions_payment (membership_id, lpa_id, region_id, amount, "
+    "months_covered, period_from, period_to, channel, payer, paid_on, receipt_number, "
+    "credit_applied, credit_created, recorded_at) SELECT id, lpa_id, region_id, 5000, 1, "
+    "paid_through, paid_through, 'cash_officer', "
+    "'member', paid_through, %s, 0, 0, created_at FROM membership_membership WHERE id = %s"
+)
+_FLOOR_UPDATE = "UPDATE membership_membership SET paid_through = paid_through WHERE id = %s"
 
 
 def child(n: int) -> dict[str, object]:
@@ -27,7 +37,7 @@ def child(n: int) -> dict[str, object]:
     from bench.bench_cycle import generate
 
     settings.ASKESOS_NOTIFY_EAGER = False  # the outbox worker sends; posting only queues
-    generate(2 * n + 2)
+    generate(3 * n + 2)
     officer = FieldOfficer.objects.get()
     today = dt.date(2027, 1, 10)
 
@@ -55,17 +65,11 @@ def child(n: int) -> dict[str, object]:
     t0, c0 = time.perf_counter(), time.process_time()
     for i in range(n + 3, 2 * n + 3):
         with transaction.atomic(), connection.cursor() as cur:
-            cur.execute(
-                "INSERT INTO contributions_payment (membership_id, lpa_id, region_id, amount, "
-                "months_covered, period_from, period_to, channel, payer, paid_on, receipt_number, "
-                "credit_applied, credit_created, recorded_at) SELECT id, lpa_id, region_id, 5000, 1, "
-                "paid_through, paid_through, 'cash_officer', "
-                "'member', paid_through, %s, 0, 0, created_at FROM membership_membership WHERE id = %s",
-                [f"F{i}", i],
-            )
-            cur.execute("UPDATE membership_membership SET paid_through = paid_through WHERE id = %s", [i])
+            cur.execute(_FLOOR_INSERT, [f"F{i}", i])
+            cur.execute(_FLOOR_UPDATE, [i])
     floor, floor_cpu = time.perf_counter() - t0, time.process_time() - c0
     statements = [q["sql"] for q in captured.captured_queries]
+    concurrent = _concurrent(range(2 * n + 3, 3 * n + 3), officer.pk, today) if WORKERS > 1 else {}
     return {
         "n": n,
         "seconds": seconds,
@@ -77,7 +81,63 @@ def child(n: int) -> dict[str, object]:
         "floor_cpu_ms_per_payment": round(1000 * floor_cpu / n, 3),
         "loadavg": [load_before, os.getloadavg()],
         "complete": complete,
+        **concurrent,
     }
+
+
+WORKERS = int(os.environ.get("BENCH_PAYMENT_WORKERS", "4"))
+
+
+def _concurrent(members: range, officer_id: int, today: dt.date) -> dict[str, object]:
+    """Throughput with ``WORKERS`` processes posting at once (each its own connection and members,
+    one transaction per payment, as field officers' phones do), then the raw floor the same way."""
+    import multiprocessing
+
+    from django.db import connections
+
+    def post(worker: int, ids: list[int], start: object, floor: bool) -> None:
+        from django.db import connection, transaction
+
+        from askesos.contributions.services import payment_record
+        from askesos.lpa.models import FieldOfficer
+
+        officer = FieldOfficer.objects.get(pk=officer_id)
+        start.wait()  # type: ignore[attr-defined]
+        for i in ids:
+            if floor:
+                with transaction.atomic(), connection.cursor() as cur:
+                    cur.execute(_FLOOR_INSERT, [f"CF{i}", i])
+                    cur.execute(_FLOOR_UPDATE, [i])
+                continue
+            payment_record(
+                actor=None, membership_id=i, amount=5000, channel="cash_officer", paid_on=today,
+                receipt_number=f"C{i}", today=today, collector=officer,
+            )  # fmt: skip
+        connection.close()
+
+    out: dict[str, object] = {"workers": WORKERS}
+    ctx = multiprocessing.get_context("fork")
+    for floor in (False, True):
+        connections.close_all()  # each worker opens its own
+        start = ctx.Barrier(WORKERS + 1)
+        shares = [list(members)[w::WORKERS] for w in range(WORKERS)]
+        procs = [ctx.Process(target=post, args=(w, shares[w], start, floor)) for w in range(WORKERS)]
+        for p in procs:
+            p.start()
+        start.wait()
+        t0 = time.perf_counter()
+        for p in procs:
+            p.join()
+        seconds = time.perf_counter() - t0
+        if any(p.exitcode for p in procs):
+            raise SystemExit(f"a concurrent {'floor ' if floor else ''}worker failed")
+        out["concurrent_floor_s" if floor else "concurrent_s"] = seconds
+    from askesos.contributions.models import Payment
+
+    posted = Payment.objects.filter(receipt_number__startswith="C").exclude(receipt_number__startswith="CF")
+    assert posted.count() == len(members), posted.count()
+    out["concurrent_n"] = len(members)
+    return out
 
 
 def _check_complete(n: int) -> dict[str, int]:
@@ -120,7 +180,7 @@ def main() -> None:
     results = []
     print(HEADER)
     for db in args.db.split(","):
-        url = reset_database(db, os.environ.get("BENCH_TAG", "payments"))
+        url = reset_database_fast(db, os.environ.get("BENCH_TAG", "payments"))
         out = subprocess.run(
             [sys.executable, "-m", "bench.bench_payments", "--child", str(args.n)],
             cwd=ROOT,
@@ -148,6 +208,14 @@ def main() -> None:
             f"load: {data.get('loadavg')}",
             flush=True,
         )
+        if data.get("concurrent_s"):
+            done, floor = int(data["concurrent_n"]), float(data["concurrent_floor_s"])
+            print(
+                f"| post one payment (services, {data['workers']} processes at once) | {db} | {done:,} | "
+                f"{float(data['concurrent_s']):.2f} s | {done / float(data['concurrent_s']):,.0f}/s | "
+                f"{floor:.2f} s ({done / floor:,.0f}/s) | {float(data['concurrent_s']) / floor:.2f}x | |",
+                flush=True,
+            )
     print(f"written {write_results('payments', results)}")
 
 

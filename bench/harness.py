@@ -40,7 +40,7 @@ def _schema_key() -> str:
     """Changes whenever a migration or the regions data changes: the key of the cached template."""
     import hashlib
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(",".join(REGION_PROVINCES).encode())
     for path in sorted([*ROOT.glob("askesos/*/migrations/*.py"), *(ROOT / "askesos" / "regions").rglob("*")]):
         if path.is_file() and "__pycache__" not in path.parts:
             stat = path.stat()
@@ -84,8 +84,15 @@ def reset_database_fast(db: str, tag: str) -> str:
     return url
 
 
+# The regions loaded into every bench database: all of Indonesia (91,599 regions, 7 s), as production
+# holds them. ``BENCH_PROVINCES=31`` loads DKI Jakarta only (318 regions): quicker, but then the
+# PostgreSQL planner checks the region foreign keys by scanning that small table instead of its index,
+# which is not what a production database does.
+REGION_PROVINCES = [code for code in os.environ.get("BENCH_PROVINCES", "").split(",") if code]
+
+
 def reset_database(db: str, tag: str) -> str:
-    """A fresh, migrated database with the regions of DKI Jakarta; returns its URL."""
+    """A fresh, migrated database with the regions of Indonesia (``REGION_PROVINCES``); returns its URL."""
     url = database_url(db, tag)
     if db == "sqlite":
         for suffix in ("", "-wal", "-shm"):
@@ -97,8 +104,9 @@ def reset_database(db: str, tag: str) -> str:
             subprocess.run(["psql", base, "-qc", sql], check=True, capture_output=True)
     env = {**os.environ, "DATABASE_URL": url, "ASKESOS_TESTING": "1"}
     subprocess.run([sys.executable, "-m", "askesos.cli", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    provinces = [arg for code in REGION_PROVINCES for arg in ("--province", code)]
     subprocess.run(
-        [sys.executable, "-m", "askesos.cli", "load-regions", "--province", "31"],
+        [sys.executable, "-m", "askesos.cli", "load-regions", *provinces],
         cwd=ROOT,
         env=env,
         check=True,

@@ -67,8 +67,22 @@ class Payment(models.Model):
     ledger (``MemberCredit`` holds the running balance).
     """
 
-    membership = models.ForeignKey("membership.Membership", on_delete=models.PROTECT, related_name="payments")
-    lpa = models.ForeignKey("lpa.Lpa", on_delete=models.PROTECT, related_name="+")
+    # No single-column indexes on the foreign keys: every one is an extra B-tree insertion per payment.
+    # membership and lpa are served by the composite indexes that start with them (Meta.indexes);
+    # collector by the partial payment_collector_idx (a ``collector = X`` lookup implies NOT NULL);
+    # batch by a partial index over batch payments only (almost every payment has none); recorded_by
+    # by none (no query reads payments by who recorded them; users are deactivated, never deleted, and
+    # deleting one who recorded payments is refused by PROTECT).
+    membership = models.ForeignKey(
+        "membership.Membership", on_delete=models.PROTECT, related_name="payments", db_index=False
+    )
+    # lpa and collector are reference keys checked by the application (REFERENCE_KEYS_CHECKED_BY_THE_
+    # APPLICATION, see registry.models.Person): the service copies the LPA from the locked membership
+    # and refuses an officer of another LPA; LPAs and officers are never deleted (PROTECT). Without a
+    # database check, concurrent payments of one LPA do not all lock its row (and the officer's).
+    lpa = models.ForeignKey(
+        "lpa.Lpa", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     region_id = models.BigIntegerField(_("region key"))
     amount = models.PositiveBigIntegerField(_("amount (Rp)"))
     months_covered = models.PositiveSmallIntegerField(_("months covered"))
@@ -84,15 +98,30 @@ class Payment(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("collected by"),
+        db_index=False,
+        db_constraint=False,
     )
     batch = models.ForeignKey(
-        ThirdPartyBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+        ThirdPartyBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        db_index=False,
     )
-    receipt_number = models.CharField(_("receipt number"), max_length=32, unique=True)
+    # Unique through Meta.constraints, not unique=True: the same unique B-tree, without the extra
+    # varchar_pattern_ops ("_like") index Django adds on PostgreSQL for unique=True CharFields (receipts
+    # are only looked up exactly, never by prefix).
+    receipt_number = models.CharField(_("receipt number"), max_length=32)
     credit_applied = models.PositiveIntegerField(_("credit used (Rp)"), default=0)
     credit_created = models.PositiveIntegerField(_("credit carried forward (Rp)"), default=0)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     recorded_at = models.DateTimeField(_("recorded at"))
 
@@ -100,6 +129,7 @@ class Payment(models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         constraints = [
+            models.UniqueConstraint(fields=["receipt_number"], name="payment_receipt_unique"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(condition=Q(months_covered__gte=1), name="payment_months_positive"),
             models.CheckConstraint(condition=Q(period_to__gte=F("period_from")), name="payment_period_order"),
@@ -113,6 +143,7 @@ class Payment(models.Model):
                 name="payment_collector_idx",
                 condition=Q(collector__isnull=False),
             ),
+            models.Index(fields=["batch"], name="payment_batch_idx", condition=Q(batch__isnull=False)),
         ]
 
     def __str__(self) -> str:

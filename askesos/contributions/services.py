@@ -370,23 +370,34 @@ class _Locked(NamedTuple):
 
 
 @functools.cache
-def _locking_read_sql(vendor: str) -> str:
+def _id_sequences() -> tuple[str, ...]:
+    """PostgreSQL: the id sequences of the payment, journal entry and message tables, looked up once
+    (``pg_get_serial_sequence`` in the locking read would search the catalogue on every payment)."""
+    from askesos.fund.models import JournalEntry
+    from askesos.notifications.models import Message
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(["pg_get_serial_sequence(%s, %s)"] * 3),
+            [p for m in (Payment, JournalEntry, Message) for p in (m._meta.db_table, m._meta.pk.column)],
+        )
+        return tuple(cursor.fetchone())
+
+
+@functools.cache
+def _locking_read_sql(vendor: str, sequences: tuple[str, ...] = ()) -> str:
     """The membership, locked (``FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already
     holds the write lock), with its credit, phone, LPA region key, the scheme version in force on
     ``paid_on`` and whether the receipt (or its journal key) is taken: one statement."""
     from askesos.fund.models import JournalEntry
     from askesos.lpa.models import Lpa
-    from askesos.notifications.models import Message
     from askesos.registry.models import Person
 
     t = {m: _quote(m._meta.db_table) for m in (Membership, Person, Lpa, MemberCredit, SchemeVersion)}
     version = _quote(SchemeVersion._meta.db_table)
     extra, lock = "", ""
     if vendor == "postgresql":
-        extra = "".join(
-            f", nextval(pg_get_serial_sequence('{m._meta.db_table}', '{m._meta.pk.column}'))"
-            for m in (Payment, JournalEntry, Message)
-        )
+        extra = "".join(f", nextval('{name}'::regclass)" for name in sequences)
         lock = " FOR UPDATE OF m"
     return (
         "SELECT m.id, m.scheme_id, m.lpa_id, m.region_id, m.member_number, m.coverage_start, "
@@ -410,7 +421,8 @@ def _locked_membership(
 ) -> _Locked | None:
     on = connection.ops.adapt_datefield_value(paid_on)
     cursor.execute(
-        _locking_read_sql(connection.vendor), [receipt_number, f"payment:{receipt_number}", on, membership_id]
+        _locking_read_sql(connection.vendor, _id_sequences() if connection.vendor == "postgresql" else ()),
+        [receipt_number, f"payment:{receipt_number}", on, membership_id],
     )
     row = cursor.fetchone()
     if row is None:

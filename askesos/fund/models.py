@@ -51,12 +51,25 @@ class JournalEntry(models.Model):
     """One balanced posting. ``source_type``/``source_id`` name what caused it (a payment, a claim...);
     ``idempotency_key`` makes posting the same thing twice return the first entry."""
 
-    lpa = models.ForeignKey("lpa.Lpa", on_delete=models.PROTECT, related_name="journal_entries")
+    # No single-column indexes on lpa (served by fund_entry_lpa_on_idx, which starts with it) nor on
+    # created_by (no query reads entries by creator; users are deactivated, never deleted, PROTECT).
+    # A reference key checked by the application (REFERENCE_KEYS_CHECKED_BY_THE_APPLICATION, see
+    # registry.models.Person): ``post_journal`` refuses an unknown LPA; LPAs are never deleted.
+    lpa = models.ForeignKey(
+        "lpa.Lpa",
+        on_delete=models.PROTECT,
+        related_name="journal_entries",
+        db_index=False,
+        db_constraint=False,
+    )
     on = models.DateField(_("date"))
     memo = models.CharField(_("memo"), max_length=300)
     source_type = models.CharField(_("source type"), max_length=40)
     source_id = models.CharField(_("source id"), max_length=64, blank=True)
-    idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True)
+    # Unique through Meta.constraints, not unique=True: the same unique B-tree, without the extra
+    # varchar_pattern_ops ("_like") index Django adds on PostgreSQL for unique=True CharFields (keys
+    # are only looked up exactly).
+    idempotency_key = models.CharField(_("idempotency key"), max_length=120)
     fingerprint = models.CharField(
         max_length=64,
         help_text="sha256 of the LPA and the sorted lines, to detect a key reused for other lines",
@@ -66,7 +79,12 @@ class JournalEntry(models.Model):
     )
     region_id = models.BigIntegerField(_("region key"), help_text=_("The LPA's kelurahan key: scope column."))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("created at"))
 
@@ -74,6 +92,9 @@ class JournalEntry(models.Model):
         ordering = ["-on", "-id"]
         verbose_name = _("journal entry")
         verbose_name_plural = _("journal entries")
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="fund_entry_idempotency_unique"),
+        ]
         indexes = [
             models.Index(fields=["lpa", "-on"], name="fund_entry_lpa_on_idx"),
             models.Index(fields=["source_type", "source_id"], name="fund_entry_source_idx"),
@@ -89,7 +110,13 @@ class JournalLine(models.Model):
     and period sums are a single GROUP BY over this table, without a join."""
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
+    # No single-column index on account (nor its varchar_pattern_ops copy on PostgreSQL): every query
+    # by account also names the LPA, served by fund_line_balance_idx; accounts are never deleted.
+    # The account is a reference key checked by the application: every posting is validated against
+    # the chart of accounts (``fund.services._validate``), which is never deleted from (PROTECT).
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="lines", db_index=False, db_constraint=False
+    )
     debit = models.PositiveBigIntegerField(_("debit (Rp)"), default=0)
     credit = models.PositiveBigIntegerField(_("credit (Rp)"), default=0)
     lpa_id = models.BigIntegerField(_("LPA id"))

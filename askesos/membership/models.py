@@ -29,10 +29,21 @@ class TerminationReason(models.TextChoices):
 
 
 class Membership(models.Model):
+    # Every index here is paid on each payment: the payment's UPDATE of paid_through is not HOT on
+    # PostgreSQL (paid_through is indexed), so each index of this table gets a new entry. Hence no
+    # single-column index on lpa (served by membership_lpa_status_idx, which starts with it) nor on
+    # scheme (a handful of schemes: too unselective to be used; schemes are never deleted, PROTECT).
+    # person keeps its own (membership_one_open_per_person skips terminated rows), and enrolled_by too
+    # (the workforce KPIs count the enrolments of officers' user accounts per month).
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="memberships")
-    scheme = models.ForeignKey("schemes.Scheme", on_delete=models.PROTECT, related_name="memberships")
-    lpa = models.ForeignKey("lpa.Lpa", on_delete=models.PROTECT, related_name="memberships")
-    member_number = models.CharField(_("member number"), max_length=20, unique=True)
+    scheme = models.ForeignKey(
+        "schemes.Scheme", on_delete=models.PROTECT, related_name="memberships", db_index=False
+    )
+    lpa = models.ForeignKey("lpa.Lpa", on_delete=models.PROTECT, related_name="memberships", db_index=False)
+    # Unique through Meta.constraints, not unique=True: the same unique B-tree, without the extra
+    # varchar_pattern_ops ("_like") index Django adds on PostgreSQL for unique=True CharFields (member
+    # numbers are looked up exactly, or with iexact, which neither index serves).
+    member_number = models.CharField(_("member number"), max_length=20)
     enrolled_on = models.DateField(_("enrolled on"))
     coverage_start = models.DateField(_("coverage from (month)"))
     paid_through = models.DateField(_("paid through (month)"), null=True, blank=True)
@@ -55,11 +66,12 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(fields=["member_number"], name="membership_number_unique"),
             models.UniqueConstraint(
                 fields=["person"],
                 condition=~Q(status=MembershipStatus.TERMINATED),
                 name="membership_one_open_per_person",
-            )
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "paid_through"], name="membership_cycle_idx"),

@@ -6,18 +6,21 @@ Design (chosen so 1M rows fit in seconds and nothing is half-imported):
 - Each row is parsed by the pure parsers in ``registry.rules`` (no Django form per row). A row with
   any problem is written to the error file (original values + ``baris, kolom, alasan``; one line per
   problem column; ``baris`` is the row number as Excel shows it, header = 1) and nothing of it is kept.
-- Valid rows are written in chunks of 2,000, **in transactions of ~20,000 rows** (consecutive chunks
+- Valid rows are written in chunks of 2,000, **in transactions of ~100,000 rows** (consecutive chunks
   share one, each chunk in its own savepoint; see ``_TransactionGroup``): the person, their household
-  (KK), their KK row and their audit event commit together, so every row is all-or-nothing.
-  NIK uniqueness is one query per chunk. The writes are set-based with no per-row ORM work: ids are
-  reserved up front (under SQLite's write lock; ``nextval`` over ``generate_series`` on PostgreSQL)
-  and the rows go in as one ``COPY`` per table on PostgreSQL; on SQLite one ``executemany`` for
-  persons and audit events and one ``INSERT … SELECT`` over ``json_each`` for households and KK
-  rows (``_insert_narrow``): about ten statements per chunk whatever its size. A crash between
-  transactions leaves whole rows only, and running the file again finishes the job: rows already
-  in the registry with the same identity (name, birth date, sex) count as "already registered"; the
-  same NIK with another identity is reported as a duplicate NIK and never overwritten. So the final
-  state for a file is reproducible.
+  (KK), their KK row and the chunk's audit event commit together, so every row is all-or-nothing.
+  The writes are set-based with no per-row ORM work, about ten statements per chunk whatever its
+  size. PostgreSQL: the persons are staged by ``COPY`` (rows formatted as COPY text by the reading
+  thread) and inserted with ``ON CONFLICT (nik) DO NOTHING``, so the unique index tells which NIKs are
+  registered already (``_store_chunk_postgres``); households likewise (``_households``); KK rows by
+  ``COPY``. SQLite: NIK uniqueness is one query per chunk, person ids are reserved under the write
+  lock, persons go in by one ``executemany``, households and KK rows by ``INSERT … SELECT`` over
+  ``json_each``. A crash between transactions leaves whole rows only, and running the file again
+  finishes the job: rows already in the registry with the same identity (name, birth date, sex)
+  count as "already registered"; the same NIK with another identity is reported as a duplicate NIK
+  and never overwritten. So the final state for a file is reproducible.
+- On PostgreSQL the reading and the writing overlap (``_Writer``: a writer thread with its own
+  connection books each chunk while the next one is read and validated).
 - Hot paths are memoised or short-circuited, always giving what the rules give: cells repeating few
   values (sex, occupation, dates, kelurahan...) are parsed once per value; a NIK that ``check_nik``
   would pass without any finding is recognised without building findings (memoised per region
@@ -28,13 +31,17 @@ Design (chosen so 1M rows fit in seconds and nothing is half-imported):
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
 import json
 import os
+import queue
 import re
+import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,8 +93,11 @@ _ALIASES = {
     "kelurahan": "kode_kelurahan",
 }
 CHUNK_SIZE = 2000
-# Persons written per transaction: consecutive chunks share one (see ``_TransactionGroup``).
-COMMIT_ROWS = 20_000
+# Persons written per transaction: consecutive chunks share one (see ``_TransactionGroup``). On
+# SQLite a transaction holds the database's write lock: about 5 s for 100,000 rows into a table of a
+# million (other writers wait; the busy timeout is 20 s). Measured at 1M rows: 20,000 per commit spent
+# 18 s in commits, 100,000 per commit 5 s.
+COMMIT_ROWS = 100_000
 ERROR_COLUMNS = ("baris", "kolom", "alasan")
 # processed rows, rows in the file (None when unknown), imported, rejected, already registered
 ProgressCallback = Callable[[int, int | None, int, int, int], None]
@@ -275,6 +285,8 @@ PERSON_COLUMNS = (
     "lpa_id",
     "nik_warnings",
     "created_by_id",
+    "import_job_id",
+    "import_line",
     "created_at",
     "updated_at",
 )
@@ -287,12 +299,36 @@ class _Valid:
     nik: str
     full_name: str
     kelurahan_id: int
-    person: tuple[Any, ...]  # PERSON_COLUMNS without the id and the two timestamps (warnings as JSON)
+    person: tuple[Any, ...]  # PERSON_COLUMNS up to created_by_id, without the id (warnings as JSON)
     kk_number: str
+    # PostgreSQL: the person row as COPY text from ``nik`` to ``import_line`` (``_copy_text``), made by
+    # the reading thread so the writer only adds the id and the timestamps.
+    copy_text: str = ""
 
     @property
     def identity(self) -> tuple[str, dt.date, str]:
         return _identity(self.full_name, self.person[2], self.person[3])
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value: Any) -> str:
+    """One value in PostgreSQL's COPY text format (NULL is ``\\N``; backslash, tab and line breaks
+    escaped; dates in ISO 8601)."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _copy_text(values: Sequence[Any]) -> str:
+    return "\t".join(map(_copy_value, values))
 
 
 def _identity(name: str, birth_date: dt.date, sex: str) -> tuple[str, dt.date, str]:
@@ -567,9 +603,17 @@ class _ChunkOutcome:
 
 
 def _select_in(cursor: Any, sql: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Run ``sql`` whose ``{in}`` stands for "column IN the values" (``= ANY`` on PostgreSQL)."""
+    """Run ``sql`` whose ``{in_}`` stands for "column IN the values": one index probe per value.
+
+    PostgreSQL: a lateral lookup per value of the array, not ``column = ANY(array)``: for a chunk of
+    2,000 keys the planner prices 2,000 index probes above a (parallel) scan of the whole table once it
+    holds a few hundred thousand rows, and the statistics lag behind a table an import is filling.
+    Measured at 1M rows: a sixth of the server's work was such scans."""
     if connection.vendor == "postgresql":
-        cursor.execute(sql.format(in_="= ANY(%s)"), [list(values)])
+        lookup = sql.format(in_="= k.v")
+        cursor.execute(
+            f"SELECT t.* FROM unnest(%s::text[]) AS k(v) CROSS JOIN LATERAL ({lookup}) AS t", [list(values)]
+        )
     else:
         cursor.execute(sql.format(in_=f"IN ({', '.join(['%s'] * len(values))})"), values)
     return cursor.fetchall()
@@ -602,13 +646,7 @@ def _classify(chunk: list[_Valid]) -> tuple[list[_Valid], _ChunkOutcome]:
             if seen[nik].identity == row.identity:
                 outcome.already += 1
             else:
-                rejected.append(
-                    (
-                        row,
-                        _("The same NIK is on row %(line)s of this file with other data.")
-                        % {"line": seen[nik].line},
-                    )
-                )
+                rejected.append((row, _same_nik_in_file(seen[nik].line)))
         else:
             seen[nik] = row
             fresh.append(row)
@@ -622,11 +660,18 @@ def _classify(chunk: list[_Valid]) -> tuple[list[_Valid], _ChunkOutcome]:
     return fresh, outcome
 
 
+def _same_nik_in_file(line: int) -> str:
+    return _("The same NIK is on row %(line)s of this file with other data.") % {"line": line}
+
+
 def _nik_taken(nik: str, lpa_code: str) -> str:
     return _("NIK %(nik)s is already registered (LPA %(lpa)s) with another name, birth date or sex.") % {
         "nik": mask_nik(nik),
         "lpa": lpa_code,
     }
+
+
+_SEQUENCES: dict[str, str] = {}  # table -> its id sequence (PostgreSQL)
 
 
 def _reserve_ids(cursor: Any, model: type[Model], count: int) -> Sequence[int]:
@@ -636,9 +681,12 @@ def _reserve_ids(cursor: Any, model: type[Model], count: int) -> Sequence[int]:
     transaction holds the database's write lock from its start (``transaction_mode=IMMEDIATE``)."""
     table = model._meta.db_table
     if connection.vendor == "postgresql":
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-        )
+        # The sequence by name (looked up once): ``pg_get_serial_sequence`` per row searches the
+        # catalogue's dependencies each time, 5 % of the server's work in an import.
+        if table not in _SEQUENCES:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            _SEQUENCES[table] = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [_SEQUENCES[table], count])
         return [pk for (pk,) in cursor.fetchall()]
     quoted = connection.ops.quote_name(table)
     cursor.execute(
@@ -648,6 +696,14 @@ def _reserve_ids(cursor: Any, model: type[Model], count: int) -> Sequence[int]:
     )
     start = int(cursor.fetchone()[0])
     return range(start + 1, start + count + 1)
+
+
+def _copy_lines(cursor: Any, table: str, columns: Sequence[str], text: str) -> None:
+    """PostgreSQL: ``COPY`` rows given as COPY text (one line per row), in one write."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+        copy.write(text)
 
 
 def _insert_narrow(
@@ -674,43 +730,40 @@ def _insert_narrow(
 
 
 def _write(fresh: list[_Valid], *, job: ImportJob, actor: Any, today: dt.date) -> list[tuple[int, _Valid]]:
-    """Insert persons, households, KK rows and audit events of one chunk (caller holds the transaction).
+    """Insert persons, households, KK rows and the audit event of one chunk (caller holds the transaction).
 
     Returns (person id, row) pairs. About ten statements per chunk whatever its size.
     """
     now = timezone.now()
+    with connection.cursor() as cursor:
+        person_ids = _reserve_ids(cursor, Person, len(fresh))
+        created = list(zip(person_ids, fresh, strict=True))
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        bulk_insert(
+            Person._meta.db_table,
+            PERSON_COLUMNS,
+            [(pk, *row.person, job.pk, row.line, stamp, stamp) for pk, row in created],
+        )
+    _write_households(created, job=job, actor=actor, today=today, now=now)
+    return created
+
+
+def _write_households(
+    created: list[tuple[int, _Valid]], *, job: ImportJob, actor: Any, today: dt.date, now: dt.datetime
+) -> None:
+    """The households, KK rows and the audit event of the persons a chunk created."""
+    if not created:
+        return
     postgres = connection.vendor == "postgresql"
     # Values as the database takes them: COPY parses Python values' text; SQLite gets ISO strings
     # (dates through the adapter Django registers).
     stamp: Any = now if postgres else connection.ops.adapt_datetimefield_value(now)
     day: Any = today if postgres else today.isoformat()
+    fresh = [row for _pk, row in created]
     with connection.cursor() as cursor:
-        person_ids = _reserve_ids(cursor, Person, len(fresh))
-        created = list(zip(person_ids, fresh, strict=True))
-        bulk_insert(
-            Person._meta.db_table, PERSON_COLUMNS, [(pk, *row.person, stamp, stamp) for pk, row in created]
-        )
-
         kk_numbers = {row.kk_number: row.kelurahan_id for row in fresh if row.kk_number}
+        households = _households(cursor, kk_numbers, stamp) if kk_numbers else {}
         if kk_numbers:
-            households = dict(
-                _select_in(
-                    cursor,
-                    "SELECT kk_number, id FROM registry_household WHERE kk_number {in_}",
-                    list(kk_numbers),
-                )
-            )
-            missing = [number for number in kk_numbers if number not in households]
-            if missing:
-                new_ids = _reserve_ids(cursor, Household, len(missing))
-                _insert_narrow(
-                    cursor,
-                    Household._meta.db_table,
-                    ("id", "kk_number", "kelurahan_id"),
-                    [(pk, n, kk_numbers[n]) for pk, n in zip(new_ids, missing, strict=True)],
-                    {"created_at": stamp},
-                )
-                households.update(zip(missing, new_ids, strict=True))
             _insert_narrow(
                 cursor,
                 KkMembership._meta.db_table,
@@ -719,16 +772,122 @@ def _write(fresh: list[_Valid], *, job: ImportJob, actor: Any, today: dt.date) -
                 {"relation": "", "since": day},
             )
 
-    audit_bulk_rows(
-        ((pk, row.full_name, row.kelurahan_id, job.lpa_id) for pk, row in created),
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action="person.import",
-        object_type="registry.person",
-        new={"import_job": job.pk},
-        reason=f"import #{job.pk}",
-        at=now,
+    audit_import_chunk(job=job, actor=actor, created=created, at=now)
+
+
+def _households(cursor: Any, kk_numbers: dict[str, int], stamp: Any) -> dict[str, int]:
+    """The household id of each KK number (number -> kelurahan key), creating the new ones: one
+    INSERT that skips the registered numbers by their unique index, then a lookup of those (usually
+    none or a few). One index search per number, where a lookup first and an insert after made two."""
+    table = Household._meta.db_table
+    if connection.vendor == "postgresql":
+        rows = "SELECT k, r, %s FROM unnest(%s::text[], %s::bigint[]) AS t(k, r)"
+        params: list[Any] = [stamp, list(kk_numbers), list(kk_numbers.values())]
+    else:  # WHERE true: SQLite's grammar needs it before ON CONFLICT in an INSERT ... SELECT
+        pick = "json_extract(value, '$[0]'), json_extract(value, '$[1]')"
+        rows = f"SELECT {pick}, %s FROM json_each(%s) WHERE true"
+        params = [stamp, json.dumps(list(kk_numbers.items()))]
+    cursor.execute(
+        f"INSERT INTO {table} (kk_number, kelurahan_id, created_at) {rows} "
+        "ON CONFLICT (kk_number) DO NOTHING RETURNING kk_number, id",
+        params,
     )
-    return created
+    households = dict(cursor.fetchall())
+    registered = [number for number in kk_numbers if number not in households]
+    if registered:
+        households.update(
+            _select_in(cursor, f"SELECT kk_number, id FROM {table} WHERE kk_number {{in_}}", registered)
+        )
+    return households
+
+
+IMPORT_CHUNK_ACTION = "person.import"
+
+
+def audit_import_chunk(
+    *, job: ImportJob, actor: Any, created: list[tuple[int, _Valid]], at: dt.datetime
+) -> None:
+    """The audit event of the persons one chunk created: one event on the job per chunk, in the
+    chunk's transaction, naming the file rows (first and last) and the number of persons. Each
+    person carries its job and row (``Person.import_job``, ``import_line``), so the event of any
+    imported person is found from the person (``selectors.person_audit``) and the persons of an
+    event from the event. One event per person would be a million audit rows, each with its index
+    entries, for one file: a third of the import's time."""
+    lines = [row.line for _pk, row in created]
+    audit_bulk_rows(
+        [(job.pk, f"{job.file_name}: {lines[0]}-{lines[-1]}", job.lpa.kelurahan_id, job.lpa_id)],
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=IMPORT_CHUNK_ACTION,
+        object_type="registry.importjob",
+        new={"import_job": job.pk, "first_line": lines[0], "last_line": lines[-1], "persons": len(created)},
+        reason=f"import #{job.pk}",
+        at=at,
+    )
+
+
+# PostgreSQL: the chunk's person rows are staged in a temporary table (``COPY``), then inserted with
+# ``ON CONFLICT (nik) DO NOTHING``: the unique index answers "is this NIK registered?" while inserting,
+# where a lookup before the insert searched the same index twice (a quarter of the import at 1M rows).
+_STAGE = "askesos_import_person"
+
+
+def _insert_new_persons(
+    cursor: Any, candidates: list[_Valid], *, job: ImportJob, now: dt.datetime
+) -> list[tuple[int, _Valid]]:
+    """PostgreSQL: insert the chunk's persons whose NIK is not registered yet (ids from the table's
+    sequence); returns them with their ids, in the chunk's order."""
+    quote = connection.ops.quote_name
+    columns = PERSON_COLUMNS[1:]  # without the id
+    names = ", ".join(quote(c) for c in columns)
+    cursor.execute(
+        # (no "already exists, skipping" notice for every chunk: warnings and errors only)
+        "SET LOCAL client_min_messages TO warning; "
+        f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} AS SELECT {names} FROM {quote(Person._meta.db_table)} "
+        f"WITH NO DATA; TRUNCATE {_STAGE}"
+    )
+    at = now.isoformat()
+    _copy_lines(
+        cursor, _STAGE, columns,
+        "".join(
+            f"{row.copy_text or _copy_text((*row.person, job.pk, row.line))}\t{at}\t{at}\n"
+            for row in candidates
+        ),
+    )  # fmt: skip
+    cursor.execute(
+        f"INSERT INTO {quote(Person._meta.db_table)} ({names}) SELECT {names} FROM {_STAGE} "
+        "ON CONFLICT (nik) DO NOTHING RETURNING nik, id"
+    )
+    ids = dict(cursor.fetchall())
+    return [(ids[row.nik], row) for row in candidates if row.nik in ids]
+
+
+def _store_chunk_postgres(
+    chunk: list[_Valid], *, job: ImportJob, actor: Any, today: dt.date
+) -> _ChunkOutcome:
+    """The chunk on PostgreSQL, with the outcome ``_classify`` + ``_write`` give: the first row of each
+    NIK is inserted unless the NIK is registered; rows of registered NIKs are classified against the
+    registry, later rows of a NIK inserted now against its first row."""
+    firsts: dict[str, _Valid] = {}
+    for row in chunk:
+        firsts.setdefault(row.nik, row)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        created = _insert_new_persons(cursor, list(firsts.values()), job=job, now=now) if firsts else []
+    new = {row.nik for _pk, row in created}
+    unexpected, outcome = _classify([row for row in chunk if row.nik not in new])
+    if unexpected:  # not inserted, yet not registered: a concurrent import rolled back; start again
+        raise IntegrityError("a NIK of the chunk was neither inserted nor registered")
+    for row in chunk:
+        first = firsts[row.nik]
+        if row.nik in new and row is not first:
+            if row.identity == first.identity:
+                outcome.already += 1
+            else:
+                outcome.rejected.append((row, _same_nik_in_file(first.line)))
+    outcome.rejected.sort(key=lambda item: item[0].line)
+    outcome.imported = created
+    _write_households(created, job=job, actor=actor, today=today, now=now)
+    return outcome
 
 
 def _store_chunk(chunk: list[_Valid], *, job: ImportJob, actor: Any, today: dt.date) -> _ChunkOutcome:
@@ -736,6 +895,8 @@ def _store_chunk(chunk: list[_Valid], *, job: ImportJob, actor: Any, today: dt.d
     for attempt in range(2):
         try:
             with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    return _store_chunk_postgres(chunk, job=job, actor=actor, today=today)
                 fresh, outcome = _classify(chunk)
                 if fresh:
                     outcome.imported = _write(fresh, job=job, actor=actor, today=today)
@@ -835,6 +996,137 @@ class _TransactionGroup:
         self._end(*exc)
 
 
+@dataclass
+class _Batch:
+    """What the reader hands the writer: a chunk of valid rows, the problems of the rows read with
+    them (written to the error file before the chunk's own rejects, so the error file keeps the order
+    of a single-threaded run) and how many rows had been read by then."""
+
+    rows: list[_Valid]
+    problems: list[tuple[int, Sequence[Any], str, str]]
+    invalid: int
+    rows_read: int
+
+
+class _Books:
+    """Stores each batch (``_store_chunk`` in the transaction group) and books its outcome: counts,
+    error rows, the job's progress columns and the progress callback, in file order."""
+
+    def __init__(
+        self,
+        *,
+        job: ImportJob,
+        actor: Any,
+        today: dt.date,
+        errors: _ErrorFile,
+        result: ImportResult,
+        group: _TransactionGroup,
+        total: int | None,
+        progress: ProgressCallback | None,
+    ):
+        self.job, self.actor, self.today = job, actor, today
+        self.errors, self.result, self.group = errors, result, group
+        self.total, self.progress = total, progress
+
+    def book(self, batch: _Batch) -> None:
+        result = self.result
+        for line, values, column, reason in batch.problems:
+            self.errors.add(line, values, column, reason)
+        result.rejected += batch.invalid
+        self.group.begin()
+        outcome = _store_chunk(batch.rows, job=self.job, actor=self.actor, today=self.today)
+        result.imported += len(outcome.imported)
+        result.already_registered += outcome.already
+        result.person_ids.extend(pk for pk, _row in outcome.imported)
+        for row, reason in outcome.rejected:
+            self.errors.add(row.line, row.values, "nik", reason)
+        result.rejected += len(outcome.rejected)
+        ImportJob.objects.filter(pk=self.job.pk).update(
+            processed_rows=batch.rows_read,
+            imported=result.imported,
+            rejected=result.rejected,
+            already_registered=result.already_registered,
+        )
+        self.group.stored(len(outcome.imported))
+        if self.progress:
+            self.progress(
+                batch.rows_read, self.total, result.imported, result.rejected, result.already_registered
+            )
+
+
+class _Abort(Exception):
+    """Sent to the writer thread when reading the file failed: roll back the open transaction."""
+
+
+class _Writer:
+    """The writer side of a pipelined import: a thread with its own database connection that books
+    batches while the caller's thread reads and validates the next one. Python parses while the
+    database works (SQLite's C code and the PostgreSQL server run without the interpreter lock), so
+    on two cores the import takes about the longer of the two instead of their sum. The queue holds
+    one batch: at most three chunks are in memory (read, waiting, being written)."""
+
+    def __init__(self, books: _Books):
+        self.books = books
+        self.queue: queue.Queue[_Batch | _Abort | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name=f"import-{books.job.pk}-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            with self.books.group:
+                while (batch := self.queue.get()) is not None:
+                    if isinstance(batch, _Abort):
+                        raise batch
+                    self.books.book(batch)
+        except _Abort:
+            pass
+        except BaseException as exc:  # handed to the reader, which raises it
+            self.error = exc
+        finally:
+            connection.close()
+
+    def _put(self, item: _Batch | _Abort | None) -> None:
+        while True:
+            if self.error is not None:
+                raise self.error
+            try:
+                self.queue.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                if not self.thread.is_alive() and self.error is None:
+                    raise RuntimeError("the import writer stopped") from None
+
+    def submit(self, batch: _Batch) -> None:
+        self._put(batch)
+
+    def finish(self) -> None:
+        self._put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def abort(self) -> None:
+        if self.thread.is_alive():
+            # If the writer failed too, its error is not the one to report: the reader's is.
+            with contextlib.suppress(BaseException):
+                self._put(_Abort())
+            self.thread.join()
+
+
+PIPELINE_SWITCH_INTERVAL = 0.0005  # seconds; measured at 1M rows: 73 s against 79 s with the default
+
+
+def pipelining_possible() -> bool:
+    """Whether ``import_persons`` writes in a thread of its own: on PostgreSQL, outside the caller's
+    transaction (a test's, or a service's: the writer's connection must see what the caller has).
+
+    Not on SQLite: there the database work runs in this process, and ``executemany`` takes the
+    interpreter lock back for every row, so the two threads take turns instead of overlapping
+    (measured at 100k rows: 5.1-5.4 s pipelined, 4.4-5.0 s single-threaded)."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
 def import_persons(
     binary: IO[bytes],
     *,
@@ -844,8 +1136,13 @@ def import_persons(
     progress: ProgressCallback | None = None,
     chunk_size: int = CHUNK_SIZE,
     commit_rows: int = COMMIT_ROWS,
+    pipelined: bool | None = None,
 ) -> ImportResult:
-    """Import one file for ``job.lpa``; see the module docstring for the guarantees."""
+    """Import one file for ``job.lpa``; see the module docstring for the guarantees.
+
+    ``pipelined`` (default: whenever ``pipelining_possible``) writes in a thread of its own while this
+    one reads (``_Writer``); the result, the error file and every row stored are the same either way.
+    """
     header, rows, total = open_rows(binary)
     index = column_index(header)
     if total is not None:
@@ -853,44 +1150,51 @@ def import_persons(
     parser = _RowParser(index, lpa=job.lpa, actor=actor, villages=village_keys(), today=today)
     errors = _ErrorFile(header)
     result = ImportResult()
-    chunk: list[_Valid] = []
     group = _TransactionGroup(commit_rows)
-
-    def flush() -> None:
-        group.begin()
-        outcome = _store_chunk(chunk, job=job, actor=actor, today=today)
-        result.imported += len(outcome.imported)
-        result.already_registered += outcome.already
-        result.person_ids.extend(pk for pk, _row in outcome.imported)
-        for row, reason in outcome.rejected:
-            errors.add(row.line, row.values, "nik", reason)
-        result.rejected += len(outcome.rejected)
-        chunk.clear()
-        ImportJob.objects.filter(pk=job.pk).update(
-            processed_rows=result.rows,
-            imported=result.imported,
-            rejected=result.rejected,
-            already_registered=result.already_registered,
-        )
-        group.stored(len(outcome.imported))
-        if progress:
-            progress(result.rows, total, result.imported, result.rejected, result.already_registered)
-
-    with group:
-        for line, values in rows:
-            if not any(values) and not any(v not in (None, "") for v in values):
-                continue  # an empty row (a truthy cell is never empty: the cheap test first)
-            result.rows += 1
-            parsed = parser.parse(line, values)
-            if isinstance(parsed, list):
-                result.rejected += 1
-                for column, reason in parsed:
-                    errors.add(line, values, column, reason)
-                continue
-            chunk.append(parsed)
-            if len(chunk) >= chunk_size:
-                flush()
-        flush()
+    books = _Books(
+        job=job, actor=actor, today=today, errors=errors, result=result, group=group, total=total,
+        progress=progress,
+    )  # fmt: skip
+    if pipelined is None:
+        pipelined = pipelining_possible()
+    copy_rows = connection.vendor == "postgresql"
+    writer = _Writer(books) if pipelined else None
+    switch = sys.getswitchinterval()
+    if writer is not None:
+        # The writer wakes up after each statement and needs the interpreter lock back at once: the
+        # database waits for it. With the default 5 ms between switches it waits behind the reader.
+        sys.setswitchinterval(PIPELINE_SWITCH_INTERVAL)
+    submit = writer.submit if writer else books.book
+    chunk: list[_Valid] = []
+    problems: list[tuple[int, Sequence[Any], str, str]] = []
+    invalid = 0
+    try:
+        with group if writer is None else contextlib.nullcontext():
+            for line, values in rows:
+                if not any(values) and not any(v not in (None, "") for v in values):
+                    continue  # an empty row (a truthy cell is never empty: the cheap test first)
+                result.rows += 1
+                parsed = parser.parse(line, values)
+                if isinstance(parsed, list):
+                    invalid += 1
+                    problems.extend((line, values, column, reason) for column, reason in parsed)
+                else:
+                    if copy_rows:
+                        parsed.copy_text = _copy_text((*parsed.person, job.pk, line))
+                    chunk.append(parsed)
+                if len(chunk) + invalid >= chunk_size:  # rejected rows count too: memory stays bounded
+                    submit(_Batch(chunk, problems, invalid, result.rows))
+                    chunk, problems, invalid = [], [], 0
+            submit(_Batch(chunk, problems, invalid, result.rows))
+            if writer is not None:
+                writer.finish()
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    finally:
+        if writer is not None:
+            sys.setswitchinterval(switch)
     result.error_path = errors.save(f"imports/{job.pk}/errors-{Path(job.file_name).stem[:80]}.csv")
     return result
 
@@ -927,8 +1231,9 @@ def import_run(
 ) -> ImportResult:
     """Run an import job: pending → running → done (or failed with the reason), then flag duplicates.
 
-    Only an active LPA imports. The summary is one audit event on the job; each imported person has
-    its own ``person.import`` event (written in the person's chunk).
+    Only an active LPA imports. The summary is one audit event on the job; the persons of each chunk
+    have their ``person.import`` event on the job, written in the chunk's transaction
+    (``audit_import_chunk``).
     """
     started = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PENDING).update(
         status=ImportJob.Status.RUNNING, started_at=timezone.now()

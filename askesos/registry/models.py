@@ -68,17 +68,27 @@ class Person(models.Model):
     # a million inserts. kelurahan and lpa are served by the composite indexes that start with them
     # (Meta.indexes); merged_into by a partial index over merged rows only; created_by by none (no
     # query reads persons by creator; deleting a user who created persons is refused by PROTECT).
+    #
+    # REFERENCE_KEYS_CHECKED_BY_THE_APPLICATION: kelurahan and lpa point at reference data that is
+    # never deleted (regions are only upserted by ``regions_load``; an LPA is closed, not deleted;
+    # the ORM refuses a delete either way: PROTECT) and every writer checks the value against it
+    # (``KelurahanField`` and the LPA scope in forms, the importer against the region set). So the
+    # database does not check them again on each insert: on PostgreSQL such a check is a trigger
+    # query per row and key, two fifths of the server's work in a bulk import.
+    # Keys between registry rows (KK rows -> person, household) stay enforced by the database.
     kelurahan = models.ForeignKey(
         "regions.Region",
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("domicile kelurahan"),
         db_index=False,
+        db_constraint=False,
     )
     lpa = models.ForeignKey(
         "lpa.Lpa",
         on_delete=models.PROTECT,
         db_index=False,
+        db_constraint=False,
         related_name="persons",
         verbose_name=_("registering LPA"),
         help_text=_("The LPA that registered and serves this person."),
@@ -111,6 +121,25 @@ class Person(models.Model):
         related_name="+",
         db_index=False,
     )
+    # Provenance of an imported person: the import job and the row of its file (as the spreadsheet
+    # numbers it, header = 1). The audit event of the creation is the job's ``person.import`` event
+    # for the chunk holding that row (``registry.importer``; ``selectors.person_audit`` shows it).
+    # No constraint and no index: a job is never deleted (PROTECT in the ORM), nothing reads persons
+    # by job, and a million imported rows would each pay for the lookup and the index entry.
+    import_job = models.ForeignKey(
+        "ImportJob",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("import job"),
+    )
+    import_line = models.PositiveIntegerField(
+        _("row in the import file"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -135,13 +164,21 @@ class Person(models.Model):
 class Household(models.Model):
     """A family card (Kartu Keluarga). Its number changes when a family splits; people move between KKs."""
 
-    kk_number = models.CharField(_("KK number"), max_length=16, unique=True)
-    kelurahan = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # Unique by a constraint, not ``unique=True``: the field option would add a second B-tree for
+    # LIKE on PostgreSQL, and KK numbers are only ever looked up whole. No index on kelurahan:
+    # households are reached through their people, never listed by region, and an import writes a
+    # household for most rows. The kelurahan is a reference key checked by the application (see
+    # REFERENCE_KEYS_CHECKED_BY_THE_APPLICATION on Person).
+    kk_number = models.CharField(_("KK number"), max_length=16)
+    kelurahan = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("household (KK)")
         verbose_name_plural = _("households (KK)")
+        constraints = [models.UniqueConstraint(fields=["kk_number"], name="household_kk_number_unique")]
 
     def __str__(self) -> str:
         return self.kk_number

@@ -107,11 +107,21 @@ def person_memberships(person: Person) -> list[Any]:
 def person_audit(user: Any, person: Person, *, limit: int = 50) -> list[Any]:
     """The audit trail of the person and their heirs, in the reader's audit scope."""
     from askesos.audit.models import AuditEvent
+    from askesos.registry.importer import IMPORT_CHUNK_ACTION
 
     heir_ids = [str(h.pk) for h in person.heirs.all()]
     events = AuditEvent.objects.filter(object_type="registry.person", object_id=str(person.pk))
     if heir_ids:
         events = events | AuditEvent.objects.filter(object_type="registry.heir", object_id__in=heir_ids)
+    if person.import_job_id is not None and person.import_line is not None:
+        # Created by an import: the event of the chunk holding the person's row, on the job.
+        events = events | AuditEvent.objects.filter(
+            object_type="registry.importjob",
+            object_id=str(person.import_job_id),
+            action=IMPORT_CHUNK_ACTION,
+            new__first_line__lte=person.import_line,
+            new__last_line__gte=person.import_line,
+        )
     return list(scoped(user, events).order_by("-at", "-id")[:limit])
 
 

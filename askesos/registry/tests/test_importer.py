@@ -95,7 +95,18 @@ def test_it_imports_good_rows_and_reports_every_damaged_one(lpa_jt01, lpa_manage
     assert reasons[("15", "tanggal_lahir")] == "The birth date is in the future."
     assert errors[0]["nama"] == "Sci Notation" and errors[0]["nik"] == "3.17509E+15"
     assert list(errors[0]) == [*COLUMNS, "baris", "kolom", "alasan"]
-    assert AuditEvent.objects.filter(action="person.import").count() == 3
+    # One audit event for the chunk, on the job, naming its first and last file row; each person
+    # records its job and row.
+    events = AuditEvent.objects.filter(action="person.import")
+    assert [(e.object_type, e.object_id, e.actor_id, e.lpa_id, e.region_id, e.new) for e in events] == [
+        (
+            "registry.importjob", str(job.pk), lpa_manager.pk, lpa_jt01.pk, lpa_jt01.kelurahan_id,
+            {"import_job": job.pk, "first_line": 2, "last_line": 14, "persons": 3},
+        )
+    ]  # fmt: skip
+    assert list(Person.objects.order_by("nik").values_list("import_job_id", "import_line")) == [
+        (job.pk, 2), (job.pk, 5), (job.pk, 14)
+    ]  # fmt: skip
     assert (AuditEvent.objects.get(action="import.finish").new or {}).get("imported") == 3
     assert KkMembership.objects.filter(until__isnull=True).count() == 3
 
@@ -114,7 +125,7 @@ def test_reimporting_the_same_file_adds_nothing(lpa_jt01):
         KkMembership.objects.count(),
         AuditEvent.objects.filter(action="person.import").count(),
     )
-    assert before == after == (3, 3, 3)
+    assert before == after == (3, 3, 1)
 
 
 def test_same_nik_with_other_data_is_reported_not_overwritten(lpa_jt01, lpa_jt02):

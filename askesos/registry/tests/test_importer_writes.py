@@ -1,5 +1,5 @@
 """What the importer's set-based writes store: persons (warnings as JSON), households shared within a
-chunk, across chunks and across files, the KK rows and one audit event per person, on both databases
+chunk, across chunks and across files, the KK rows and one audit event per chunk, on both databases
 (SQLite: ``json_each`` for households and KK rows; PostgreSQL: ``COPY``)."""
 
 from __future__ import annotations
@@ -79,11 +79,14 @@ def test_persons_households_kk_rows_and_audit_events_are_stored_as_typed_values(
             )
             assert cursor.fetchall() == [("integer", "integer", "text")]
 
-    events = AuditEvent.objects.filter(action="person.import").order_by("id")
-    assert sorted(e.object_id for e in events) == sorted(str(pk) for pk in result.person_ids)
-    assert {(e.actor_id, e.lpa_id, e.region_id, e.object_type) for e in events} == {
-        (lpa_manager.pk, lpa_jt01.pk, JATINEGARA_KEY, "registry.person")
-    }
+    (event,) = AuditEvent.objects.filter(action="person.import")
+    job_id = budi.import_job_id
+    assert (event.actor_id, event.lpa_id, event.region_id, event.object_type, event.object_id) == (
+        lpa_manager.pk, lpa_jt01.pk, lpa_jt01.kelurahan_id, "registry.importjob", str(job_id)
+    )  # fmt: skip
+    assert event.new == {"import_job": job_id, "first_line": 2, "last_line": 5, "persons": 4}
+    assert event.object_label == "anggota.csv: 2-5"
+    assert list(Person.objects.order_by("import_line").values_list("import_line", flat=True)) == [2, 3, 4, 5]
 
 
 def test_a_household_is_shared_across_chunks_and_files(lpa_jt01):
@@ -95,4 +98,36 @@ def test_a_household_is_shared_across_chunks_and_files(lpa_jt01):
     household = Household.objects.get()
     assert household.kk_number == KK
     assert KkMembership.objects.filter(household=household, until__isnull=True).count() == 6
-    assert AuditEvent.objects.filter(action="person.import").count() == 6
+    # Chunks of rows 2-3, 4-5 and 6, then the second file's row 2: one event each.
+    events = AuditEvent.objects.filter(action="person.import").order_by("id")
+    assert [(e.new or {}).get("first_line") for e in events] == [2, 4, 6, 2]
+    assert [((e.new or {})["last_line"], (e.new or {})["persons"]) for e in events] == [
+        (3, 2), (5, 2), (6, 1), (2, 1)
+    ]  # fmt: skip
+
+
+def test_the_trail_of_an_imported_person_shows_the_event_of_its_chunk(lpa_jt01, lpa_manager, dinsos_jaktim):
+    from askesos.registry.selectors import person_audit
+
+    rows = [row(nik=f"31750317088500{i:02d}", nama=f"Orang {i}") for i in range(1, 6)]
+    _run(lpa_jt01, rows, actor=lpa_manager, chunk_size=2, commit_rows=0)  # chunks: rows 2-3, 4-5, 6
+    events = {(e.new or {})["first_line"]: e.pk for e in AuditEvent.objects.filter(action="person.import")}
+    for nik, first_line in (("3175031708850001", 2), ("3175031708850004", 4), ("3175031708850005", 6)):
+        person = Person.objects.get(nik=nik)
+        trail = person_audit(dinsos_jaktim, person)
+        assert [e.pk for e in trail if e.action == "person.import"] == [events[first_line]]
+    registered = Person.objects.create(
+        nik="3175031708850099", full_name="Tanpa Impor", birth_date=dt.date(1985, 8, 17), sex="L",
+        marital_status="kawin", occupation="pedagang_kaki_lima", monthly_income=1, is_breadwinner=True,
+        address="Jl. 1", kelurahan_id=JATINEGARA_KEY, lpa=lpa_jt01,
+    )  # fmt: skip
+    assert [e for e in person_audit(dinsos_jaktim, registered) if e.action == "person.import"] == []
+
+
+def test_backslashes_and_non_ascii_text_are_stored_as_written(lpa_jt01):
+    # PostgreSQL receives the person rows as COPY text (``importer._copy_text``): escapes must hold.
+    result = _run(lpa_jt01, [row(nama="Siti Ümmü N'Dour", alamat="Gg. Mawar\\2 RT 03\\RW 04 \\N")])
+    assert result.imported == 1
+    person = Person.objects.get()
+    assert (person.full_name, person.address) == ("Siti Ümmü N'Dour", "Gg. Mawar\\2 RT 03\\RW 04 \\N")
+    assert (person.phone, person.is_breadwinner, person.nik_warnings) == ("+6281234567890", True, [])

@@ -173,3 +173,30 @@ def test_heir_update_and_remove_are_audited(register, lpa_manager):
 
 def test_other_kecamatan_is_fine_for_domicile(register):
     assert register(kelurahan_id=CAKUNG_KEY).kelurahan_id == CAKUNG_KEY
+
+
+# REFERENCE_KEYS_CHECKED_BY_THE_APPLICATION: the database does not check Person.kelurahan, Person.lpa
+# and Household.kelurahan; the service refuses a key that is not a kelurahan, the ORM refuses to
+# delete what a person points at.
+
+
+@pytest.mark.parametrize("kelurahan_id", [9_999_999_999, 3175030000])  # unknown; a kecamatan, not a kelurahan
+def test_the_service_refuses_a_kelurahan_key_that_is_not_a_kelurahan(register, kelurahan_id):
+    with pytest.raises(DomainError) as caught:
+        register(kelurahan_id=kelurahan_id)
+    assert (caught.value.code, caught.value.field) == ("kelurahan_invalid", "kelurahan")
+    assert Person.objects.count() == 0
+
+
+def test_the_orm_refuses_to_delete_the_lpa_or_kelurahan_of_a_person(register, lpa_jt02):
+    from django.db.models import ProtectedError
+
+    from askesos.regions.models import Region
+
+    person = register(lpa=lpa_jt02, kelurahan_id=CAKUNG_KEY)
+    with pytest.raises(ProtectedError) as caught:
+        lpa_jt02.delete()
+    assert person in caught.value.protected_objects
+    with pytest.raises(ProtectedError) as caught:
+        Region.objects.get(pk=CAKUNG_KEY).delete()
+    assert person in caught.value.protected_objects
