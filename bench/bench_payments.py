@@ -197,7 +197,10 @@ def main() -> None:
             float(data["seconds"]),
             float(data["floor_s"]),
             float(data["peak_mb"]),
-            {"queries_per_payment": data.get("queries_per_payment")},
+            {
+                "queries_per_payment": data.get("queries_per_payment"),
+                **{k: data.get(k) for k in ("workers", "concurrent_n", "concurrent_s", "concurrent_floor_s")},
+            },
         )
         results.append(r)
         print(
