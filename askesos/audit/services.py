@@ -53,9 +53,6 @@ def jsonable(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
         return json.loads(json.dumps(dict(values), cls=DjangoJSONEncoder))
 
 
-_jsonable = jsonable
-
-
 def actor_label(actor: Any) -> str:
     if actor is None:
         return "system"
@@ -144,7 +141,7 @@ def audit_bulk(events: Iterable[AuditEvent]) -> int:
     return len(rows)
 
 
-# The audit table's columns in the order ``audit_bulk_rows`` writes them.
+# The audit table's columns, in the order hot paths insert them (``api.audit``).
 AUDIT_COLUMNS = (
     "at",
     "actor_id",
@@ -160,43 +157,6 @@ AUDIT_COLUMNS = (
     "region_id",
     "lpa_id",
 )
-
-
-def audit_bulk_rows(
-    rows: Iterable[tuple[str | int, str, int | None, int | None]],
-    *,
-    actor: Any,
-    action: str,
-    object_type: str,
-    old: Mapping[str, Any] | None = None,
-    new: Mapping[str, Any] | None = None,
-    reason: str = "",
-    at: dt.datetime | None = None,
-) -> int:
-    """Append one event per ``(object_id, object_label, region_id, lpa_id)`` row, all with the same
-    actor, action, object type, old/new values and reason: the fast path of batch jobs (imports write
-    a million events). The columns and values are those ``audit_record`` writes, but without building
-    model instances: one ``executemany`` (SQLite) or ``COPY`` (PostgreSQL). Must run inside the
-    caller's transaction (enforced); returns the number of events."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("audit_bulk_rows must be called inside the transaction of the change it records")
-    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    stamp: Any = at or timezone.now()
-    if connection.vendor == "postgresql":
-        # COPY's text format: the server parses JSON text and timestamps by the column types.
-        old_db, new_db = (None if v is None else json.dumps(_jsonable(v)) for v in (old, new))
-    else:
-        encode = AuditEvent._meta.get_field("new").get_db_prep_save
-        old_db, new_db = (None if v is None else encode(_jsonable(v), connection) for v in (old, new))
-        stamp = connection.ops.adapt_datetimefield_value(stamp)
-    prefix = (stamp, actor_id, actor_label(actor), action, object_type)
-    middle = (old_db, new_db, reason, get_request_id())
-    values = [
-        (*prefix, str(object_id), str(object_label)[:200], *middle, region_id, lpa_id)
-        for object_id, object_label, region_id, lpa_id in rows
-    ]
-    bulk_insert(AuditEvent._meta.db_table, AUDIT_COLUMNS, values)
-    return len(values)
 
 
 def bulk_insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

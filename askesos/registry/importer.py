@@ -54,7 +54,8 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from askesos.audit.services import audit_bulk_rows, audit_record, bulk_insert
+from askesos.audit.models import AuditEvent
+from askesos.audit.services import audit_record, audit_row, bulk_insert
 from askesos.core.errors import DomainError
 from askesos.core.masking import mask_nik
 from askesos.lpa.models import Lpa
@@ -671,23 +672,13 @@ def _nik_taken(nik: str, lpa_code: str) -> str:
     }
 
 
-_SEQUENCES: dict[str, str] = {}  # table -> its id sequence (PostgreSQL)
-
-
 def _reserve_ids(cursor: Any, model: type[Model], count: int) -> Sequence[int]:
-    """``count`` new primary keys for ``model``, taken before the rows are inserted (the caller holds
-    the chunk's transaction): from the sequence on PostgreSQL; on SQLite the ids after both the
-    largest id and the AUTOINCREMENT counter (never an id used before), safe because the
-    transaction holds the database's write lock from its start (``transaction_mode=IMMEDIATE``)."""
+    """SQLite: ``count`` new primary keys for ``model``, taken before the rows are inserted (the
+    caller holds the chunk's transaction): the ids after both the largest id and the AUTOINCREMENT
+    counter (never an id used before), safe because the transaction holds the database's write lock
+    from its start (``transaction_mode=IMMEDIATE``). PostgreSQL takes them from the sequence as it
+    inserts (``_insert_new_persons``)."""
     table = model._meta.db_table
-    if connection.vendor == "postgresql":
-        # The sequence by name (looked up once): ``pg_get_serial_sequence`` per row searches the
-        # catalogue's dependencies each time, 5 % of the server's work in an import.
-        if table not in _SEQUENCES:
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-            _SEQUENCES[table] = cursor.fetchone()[0]
-        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [_SEQUENCES[table], count])
-        return [pk for (pk,) in cursor.fetchall()]
     quoted = connection.ops.quote_name(table)
     cursor.execute(
         f"SELECT max(coalesce((SELECT max(id) FROM {quoted}), 0), "
@@ -713,7 +704,7 @@ def _insert_narrow(
     values (column -> value) in every row. PostgreSQL: ``COPY`` (``bulk_insert``). SQLite: one
     ``INSERT … SELECT`` over ``json_each`` of the rows as a JSON array, which binds two parameters
     per chunk where ``executemany`` binds and steps one statement per row: about 30 % less time for
-    these narrow tables (households, KK rows). Not for wide rows of text: there ``executemany`` wins."""
+    narrow tables (KK rows). Not for wide rows of text: there ``executemany`` wins."""
     if not rows:
         return
     if connection.vendor == "postgresql":
@@ -730,7 +721,8 @@ def _insert_narrow(
 
 
 def _write(fresh: list[_Valid], *, job: ImportJob, actor: Any, today: dt.date) -> list[tuple[int, _Valid]]:
-    """Insert persons, households, KK rows and the audit event of one chunk (caller holds the transaction).
+    """SQLite: insert the persons, households, KK rows and the audit event of one chunk's new rows
+    (caller holds the transaction; ``_classify`` chose them). PostgreSQL: ``_store_chunk_postgres``.
 
     Returns (person id, row) pairs. About ten statements per chunk whatever its size.
     """
@@ -813,16 +805,20 @@ def audit_import_chunk(
     imported person is found from the person (``selectors.person_audit``) and the persons of an
     event from the event. One event per person would be a million audit rows, each with its index
     entries, for one file: a third of the import's time."""
-    lines = [row.line for _pk, row in created]
-    audit_bulk_rows(
-        [(job.pk, f"{job.file_name}: {lines[0]}-{lines[-1]}", job.lpa.kelurahan_id, job.lpa_id)],
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    first, last = created[0][1].line, created[-1][1].line
+    event = audit_row(
+        actor=actor,
         action=IMPORT_CHUNK_ACTION,
         object_type="registry.importjob",
-        new={"import_job": job.pk, "first_line": lines[0], "last_line": lines[-1], "persons": len(created)},
+        object_id=job.pk,
+        object_label=f"{job.file_name}: {first}-{last}",
+        new={"import_job": job.pk, "first_line": first, "last_line": last, "persons": len(created)},
         reason=f"import #{job.pk}",
+        region_id=job.lpa.kelurahan_id,
+        lpa_id=job.lpa_id,
         at=at,
     )
+    AuditEvent.objects.create(**event)
 
 
 # PostgreSQL: the chunk's person rows are staged in a temporary table (``COPY``), then inserted with
@@ -1060,9 +1056,9 @@ class _Abort(Exception):
 
 class _Writer:
     """The writer side of a pipelined import: a thread with its own database connection that books
-    batches while the caller's thread reads and validates the next one. Python parses while the
-    database works (SQLite's C code and the PostgreSQL server run without the interpreter lock), so
-    on two cores the import takes about the longer of the two instead of their sum. The queue holds
+    batches while the caller's thread reads and validates the next one: Python parses while the
+    PostgreSQL server works, so on two cores the import takes about the longer of the two instead of
+    their sum (``pipelining_possible`` says why not on SQLite). The queue holds
     one batch: at most three chunks are in memory (read, waiting, being written)."""
 
     def __init__(self, books: _Books):
