@@ -106,11 +106,14 @@ def audit_row(
     region_id: int | None = None,
     lpa_id: int | None = None,
     at: dt.datetime | None = None,
+    same_statement: bool = False,
 ) -> dict[str, Any]:
     """The column values (``AuditEvent`` attribute names) of the event ``audit_record`` would write,
     for hot paths that insert it themselves in one statement with the change (``payment_record``).
-    The caller must insert it inside the transaction of the change (enforced here as well)."""
-    if not connection.in_atomic_block:
+    The caller must insert it inside the transaction of the change (enforced here as well):
+    ``same_statement`` says it is inserted by the very statement that makes the change, outside a
+    transaction block, where that statement is its own transaction (PAYMENT_OPTIMISTIC_WRITE)."""
+    if not (connection.in_atomic_block or same_statement):
         raise RuntimeError("audit events must be written inside the transaction of the change they record")
     return {
         "at": at or timezone.now(),

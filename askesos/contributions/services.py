@@ -11,6 +11,7 @@ itself, the hot path, writes the same rows from ``fund.services.journal_rows`` a
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import functools
 import json
 from collections.abc import Iterable
@@ -34,6 +35,7 @@ from askesos.contributions.models import (
     StatusChangeReason,
     ThirdPartyBatch,
 )
+from askesos.core.db import prepared_cursor
 from askesos.core.errors import DomainError, TransitionError
 from askesos.core.money import format_rupiah
 from askesos.lpa.models import FieldOfficer, Lpa
@@ -134,6 +136,11 @@ def _channel_problem(
     return None
 
 
+# PAYMENT_OPTIMISTIC_WRITE: how many times a payment outside a transaction (PostgreSQL) reads and
+# writes without locking before it takes the member's lock (see ``payment_record``).
+OPTIMISTIC_ATTEMPTS = 3
+
+
 def payment_record(
     *,
     actor: Any,
@@ -157,12 +164,19 @@ def payment_record(
     transfer or e-wallet: 1200/4100; third-party batches post once per batch) and queues the SMS.
 
     A known receipt is answered before any other check (a retry is never refused for a rule that
-    changed since). The receipt check rides on the locking read of the membership, and the writes
-    (payment, membership, status event and credit when they change, the two audit events, the
-    journal entry and its lines, the SMS) are plain statements built once per process (see "the
-    payment hot path" below): a new payment costs the read plus 6 statements on SQLite (8 with a
-    status event and new credit), the read plus 1 on PostgreSQL (plus a fresh read of the credit
-    when the payment may use or carry credit).
+    changed since). The receipt check rides on the read of the membership, and the writes (payment,
+    membership, status event and credit when they change, the two audit events, the journal entry
+    and its lines, the SMS) are plain statements built once per process (see "the payment hot path"
+    below): a new payment costs the read plus 6 statements on SQLite (8 with a status event and new
+    credit), the read plus 1 on PostgreSQL.
+
+    PAYMENT_OPTIMISTIC_WRITE. On PostgreSQL, called outside a transaction (a request, the API), the
+    read takes no lock and the one write statement is its own transaction, guarded by the membership
+    row's version: it writes everything or, if another payment or the cycle changed the member
+    since the read, nothing; then the payment is read and computed again (``OPTIMISTIC_ATTEMPTS``
+    times, then under the member's lock). Two round trips and no BEGIN/COMMIT instead of four. Inside
+    a caller's transaction (a third-party batch), and on SQLite, the read locks the member (``FOR
+    UPDATE``; SQLite's ``BEGIN IMMEDIATE``) and the writes follow in the same transaction.
     """
     receipt_number = receipt_number.strip()
     if not receipt_number:
@@ -179,22 +193,32 @@ def payment_record(
     problem = _channel_problem(channel=channel, payer=payer, collector=collector, batch=batch)
     if problem is None and paid_on > today:
         problem = DomainError(_("The payment date is in the future."), code="future_date", field="paid_on")
+    args: dict[str, Any] = {
+        "actor": actor,
+        "membership_id": membership_id,
+        "amount": amount,
+        "channel": channel,
+        "payer": payer,
+        "paid_on": paid_on,
+        "receipt_number": receipt_number,
+        "today": today,
+        "collector": collector,
+        "carry_forward": carry_forward,
+        "batch": batch,
+        "problem": problem,
+    }
     try:
-        with transaction.atomic():
-            payment, created = _record(
-                actor=actor,
-                membership_id=membership_id,
-                amount=amount,
-                channel=channel,
-                payer=payer,
-                paid_on=paid_on,
-                receipt_number=receipt_number,
-                today=today,
-                collector=collector,
-                carry_forward=carry_forward,
-                batch=batch,
-                problem=problem,
-            )
+        outcome: tuple[Payment, bool] | _Retry = _Retry.NEEDS_LOCK
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            for _attempt in range(OPTIMISTIC_ATTEMPTS):
+                outcome = _record(**args, optimistic=True)
+                if outcome is not _Retry.CONFLICT:
+                    break
+        if isinstance(outcome, _Retry):
+            with transaction.atomic():
+                outcome = _record(**args, optimistic=False)
+        assert not isinstance(outcome, _Retry)  # the locking path always writes
+        payment, created = outcome
     except IntegrityError:
         # A concurrent post of the same receipt won the unique key between our check and our insert.
         existing = Payment.objects.filter(receipt_number=receipt_number).first()
@@ -209,12 +233,13 @@ def payment_record(
 # --- the payment hot path ---------------------------------------------------------------------------
 #
 # A payment is the busiest write of the system (PROGRAM.md: ≥ 1,000 per second through the services),
-# so ``_record`` does not build querysets or model instances: one locking read with everything the
-# rules need, then plain INSERT/UPDATE statements whose SQL is built once per process from the models'
+# so ``_record`` does not build querysets or model instances: one read with everything the rules
+# need, then plain INSERT/UPDATE statements whose SQL is built once per process from the models'
 # metadata. Each app still owns its rows: ``audit.services.audit_row``, ``fund.services.journal_rows``
 # (balance and account checks) and ``notifications.services.message_row`` (rendering, phone).
 # SQLite runs the writes one by one (in-process, cheap; ids from ``lastrowid``); PostgreSQL sends them
-# as one statement of data-modifying CTEs, one round trip, with ids preallocated by the locking read.
+# as one statement of data-modifying CTEs, one round trip, with ids preallocated by the read, and
+# both statements are prepared once per connection (``core.db.prepared_cursor``).
 
 
 def _quote(name: str) -> str:
@@ -241,9 +266,19 @@ def _insert_sql(model: type[models.Model], names: tuple[str, ...], rows: int) ->
 
 
 @functools.cache
-def _update_sql(model: type[models.Model], names: tuple[str, ...]) -> str:
+def _update_sql(model: type[models.Model], names: tuple[str, ...], guard: str = "") -> str:
+    """``guard``: only if the guard CTE of the same statement updated its row (see ``_Writes``)."""
     sets = ", ".join(f"{_column(model, n)} = %s" for n in names)
-    return f"UPDATE {_quote(model._meta.db_table)} SET {sets} WHERE {_pk_column(model)} = %s"
+    where = f" AND EXISTS (SELECT 1 FROM {guard})" if guard else ""
+    return f"UPDATE {_quote(model._meta.db_table)} SET {sets} WHERE {_pk_column(model)} = %s{where}"
+
+
+@functools.cache
+def _guard_sql(model: type[models.Model], names: tuple[str, ...]) -> str:
+    """PostgreSQL: update the row only if it is still the version that was read (its ``xmin``, the
+    transaction that wrote that version: any later update, even one that sets the same values, makes
+    a new version). Returns a row when it did."""
+    return _update_sql(model, names) + " AND xmin = %s::xid RETURNING 1"
 
 
 @functools.cache
@@ -266,14 +301,16 @@ def _adapters(model: type[models.Model], names: tuple[str, ...]) -> tuple[tuple[
 
 
 @functools.cache
-def _insert_json_sql(model: type[models.Model], names: tuple[str, ...]) -> str:
+def _insert_json_sql(model: type[models.Model], names: tuple[str, ...], guard: str = "") -> str:
     """PostgreSQL: insert the rows of one JSON array parameter (objects keyed by column), so the
-    statement has one parameter per table, whatever the rows (psycopg caches the parsing of
-    statements with at most 50 parameters; one with a parameter per value would be parsed anew)."""
+    statement has one parameter per table, whatever the rows (psycopg converts the placeholders of a
+    statement with more than 50 parameters anew on every call; measured slower). ``guard``: only if
+    the guard CTE of the same statement updated its row."""
     table = _quote(model._meta.db_table)
     columns = ", ".join(_column(model, n) for n in names)
     rows = f"jsonb_populate_recordset(NULL::{table}, %s::jsonb)"
-    return f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {rows}"
+    where = f" WHERE EXISTS (SELECT 1 FROM {guard})" if guard else ""
+    return f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {rows}{where}"
 
 
 @functools.cache
@@ -290,10 +327,17 @@ def _iso(value: Any) -> str:
 class _Writes:
     """The writes of one payment. SQLite: each statement runs at once (in-process, cheap; ids from
     ``lastrowid``). PostgreSQL: queued and sent at ``flush`` as one statement of data-modifying CTEs
-    (one round trip), the rows of each table as one JSON parameter, ids preallocated by the caller."""
+    (one round trip), the rows of each table as one JSON parameter, ids preallocated by the caller.
 
-    def __init__(self, cursor: Any, *, one_statement: bool) -> None:
+    Guarded (PostgreSQL, ``guard=True``): the first write must be ``update(..., version=...)``, a
+    compare-and-set on the row version read; every later write of the statement happens only if it
+    matched, and ``flush`` tells whether it did."""
+
+    GUARD = "w0"  # the first CTE
+
+    def __init__(self, cursor: Any, *, one_statement: bool, guard: bool = False) -> None:
         self.cursor, self.one_statement = cursor, one_statement
+        self.guard = self.GUARD if guard else ""
         self.ops = cursor.db.ops
         self.parts: list[str] = []
         self.params: list[Any] = []
@@ -319,7 +363,7 @@ class _Writes:
         names = tuple(rows[0])
         if self.one_statement:
             columns = _columns(model, names)
-            self.parts.append(_insert_json_sql(model, names))
+            self.parts.append(_insert_json_sql(model, names, self.guard))
             self.params.append(
                 json.dumps([dict(zip(columns, row.values(), strict=True)) for row in rows], default=_iso)
             )
@@ -328,24 +372,43 @@ class _Writes:
         self.cursor.execute(_insert_sql(model, names, len(rows)), params)
         return rows[-1].get("id") or int(self.cursor.lastrowid)
 
-    def update(self, model: type[models.Model], pk: int, values: dict[str, Any]) -> None:
+    def update(
+        self, model: type[models.Model], pk: int, values: dict[str, Any], *, version: str | None = None
+    ) -> None:
+        """Update one row by primary key; ``version``: the guard's compare-and-set (first write)."""
         names = tuple(values)
-        sql, params = _update_sql(model, names), [*self._values(model, names, values.values()), pk]
-        if self.one_statement:
-            self.parts.append(sql)
+        params = [*self._values(model, names, values.values()), pk]
+        if version is not None:
+            if not self.guard or self.parts:
+                raise RuntimeError("a version guard is the first write of a guarded statement")
+            self.parts.append(_guard_sql(model, names))
+            self.params.extend([*params, version])
+        elif self.one_statement:
+            self.parts.append(_update_sql(model, names, self.guard))
             self.params.extend(params)
         else:
-            self.cursor.execute(sql, params)
+            self.cursor.execute(_update_sql(model, names), params)
 
-    def flush(self) -> None:
-        if self.parts:
-            ctes = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(self.parts))
-            self.cursor.execute(f"WITH {ctes} SELECT 1", self.params)
-            self.parts, self.params = [], []
+    def flush(self) -> bool:
+        """Send the queued statement; False when its guard found the row changed (nothing written)."""
+        if not self.parts:
+            return True
+        ctes = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(self.parts))
+        tail = f"SELECT count(*) FROM {self.guard}" if self.guard else "SELECT 1"
+        self.cursor.execute(f"WITH {ctes} {tail}", self.params)
+        self.parts, self.params = [], []
+        return not self.guard or self.cursor.fetchone()[0] == 1
 
 
-class _Locked(NamedTuple):
-    """The locking read of a payment: the membership and everything the rules and writes need."""
+class _Retry(enum.Enum):
+    """Why an optimistic payment wrote nothing (``payment_record`` then tries again, or locks)."""
+
+    CONFLICT = "the membership changed between the read and the write"
+    NEEDS_LOCK = "an entry already has the payment's journal key: post it in one transaction"
+
+
+class _Read(NamedTuple):
+    """The read of a payment: the membership and everything the rules and writes need."""
 
     id: int
     scheme_id: int
@@ -367,6 +430,7 @@ class _Locked(NamedTuple):
     payment_id: int | None = None  # PostgreSQL: ids preallocated from the sequences
     entry_id: int | None = None
     message_id: int | None = None
+    version: str | None = None  # PostgreSQL: the membership row's version (xmin), for the guard
 
 
 @functools.cache
@@ -385,20 +449,21 @@ def _id_sequences() -> tuple[str, ...]:
 
 
 @functools.cache
-def _locking_read_sql(vendor: str, sequences: tuple[str, ...] = ()) -> str:
-    """The membership, locked (``FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already
-    holds the write lock), with its credit, phone, LPA region key, the scheme version in force on
-    ``paid_on`` and whether the receipt (or its journal key) is taken: one statement."""
+def _read_sql(vendor: str, sequences: tuple[str, ...] = (), lock: bool = True) -> str:
+    """The membership, with its credit, phone, LPA region key, the scheme version in force on
+    ``paid_on`` and whether the receipt (or its journal key) is taken: one statement. ``lock``:
+    ``FOR UPDATE`` on PostgreSQL (SQLite's ``BEGIN IMMEDIATE`` already holds the write lock); without
+    it, the row version (``xmin``) for the guarded write."""
     from askesos.fund.models import JournalEntry
     from askesos.lpa.models import Lpa
     from askesos.registry.models import Person
 
     t = {m: _quote(m._meta.db_table) for m in (Membership, Person, Lpa, MemberCredit, SchemeVersion)}
     version = _quote(SchemeVersion._meta.db_table)
-    extra, lock = "", ""
+    extra, for_update = "", ""
     if vendor == "postgresql":
-        extra = "".join(f", nextval('{name}'::regclass)" for name in sequences)
-        lock = " FOR UPDATE OF m"
+        extra = "".join(f", nextval('{name}'::regclass)" for name in sequences) + ", m.xmin::text"
+        for_update = " FOR UPDATE OF m" if lock else ""
     return (
         "SELECT m.id, m.scheme_id, m.lpa_id, m.region_id, m.member_number, m.coverage_start, "
         "m.paid_through, m.status, c.balance, p.phone, l.kelurahan_id, "
@@ -412,22 +477,23 @@ def _locking_read_sql(vendor: str, sequences: tuple[str, ...] = ()) -> str:
         f"LEFT JOIN {t[MemberCredit]} c ON c.membership_id = m.id "
         f"LEFT JOIN {version} v ON v.id = (SELECT sv.id FROM {version} sv WHERE sv.scheme_id = m.scheme_id "
         "AND sv.effective_from <= %s ORDER BY sv.effective_from DESC LIMIT 1) "
-        f"WHERE m.id = %s{lock}"
+        f"WHERE m.id = %s{for_update}"
     )
 
 
-def _locked_membership(
-    cursor: Any, *, membership_id: int, receipt_number: str, paid_on: dt.date
-) -> _Locked | None:
-    on = connection.ops.adapt_datefield_value(paid_on)
+def _membership_read(
+    cursor: Any, *, membership_id: int, receipt_number: str, paid_on: dt.date, lock: bool
+) -> _Read | None:
+    db = cursor.db
+    on = db.ops.adapt_datefield_value(paid_on)
     cursor.execute(
-        _locking_read_sql(connection.vendor, _id_sequences() if connection.vendor == "postgresql" else ()),
+        _read_sql(db.vendor, _id_sequences() if db.vendor == "postgresql" else (), lock),
         [receipt_number, f"payment:{receipt_number}", on, membership_id],
     )
     row = cursor.fetchone()
     if row is None:
         return None
-    locked = _Locked(*row)
+    locked = _Read(*row)
     return locked._replace(receipt_taken=bool(locked.receipt_taken), journal_taken=bool(locked.journal_taken))
 
 
@@ -445,12 +511,20 @@ def _record(
     carry_forward: bool,
     batch: ThirdPartyBatch | None,
     problem: DomainError | None,
-) -> tuple[Payment, bool]:
+    optimistic: bool,
+) -> tuple[Payment, bool] | _Retry:
     """Returns (payment, True) for a new payment, (the payment already recorded, False) for a known
-    receipt; raises ``problem`` (a refused channel or date) only when the receipt is new."""
-    with connection.cursor() as cursor:
-        membership = _locked_membership(
-            cursor, membership_id=membership_id, receipt_number=receipt_number, paid_on=paid_on
+    receipt; raises ``problem`` (a refused channel or date) only when the receipt is new.
+
+    ``optimistic`` (PostgreSQL, outside a transaction): read without locking, write in one guarded
+    statement, and return a ``_Retry`` when that is not possible (see ``payment_record``)."""
+    with prepared_cursor() as cursor:
+        membership = _membership_read(
+            cursor,
+            membership_id=membership_id,
+            receipt_number=receipt_number,
+            paid_on=paid_on,
+            lock=not optimistic,
         )
         if membership is None or membership.receipt_taken:
             existing = Payment.objects.filter(receipt_number=receipt_number).first()
@@ -472,7 +546,9 @@ def _record(
                 f"scheme {membership.scheme_id} has no rules in force on {paid_on:%Y-%m-%d}",
                 code="no_scheme_version",
             )
-        if cursor.db.vendor == "postgresql" and (membership.credit or carry_forward):
+        if optimistic and membership.journal_taken:
+            return _Retry.NEEDS_LOCK  # the general journal path below runs in the payment's transaction
+        if not optimistic and cursor.db.vendor == "postgresql" and (membership.credit or carry_forward):
             membership = membership._replace(credit=_fresh_credit(cursor, membership.id))
         credit = membership.credit or 0
         split = rules.split_amount(amount=amount, credit=credit, premium=premium, carry_forward=carry_forward)
@@ -486,7 +562,7 @@ def _record(
             reinstatement_rule=membership.reinstatement_rule,
             max_advance_months=membership.max_advance_months,
         )
-        payment, journal_taken = _write_payment(
+        written = _write_payment(
             cursor,
             actor=actor,
             membership=membership,
@@ -500,7 +576,11 @@ def _record(
             batch=batch,
             split=split,
             change=change,
+            guarded=optimistic,
         )
+        if written is None:
+            return _Retry.CONFLICT
+        payment, journal_taken = written
     if journal_taken:
         # An entry already has this payment's key (posted by hand?): the general path returns it if
         # it books the same, and refuses it as an idempotency conflict if not.
@@ -550,7 +630,7 @@ def _write_payment(
     cursor: Any,
     *,
     actor: Any,
-    membership: _Locked,
+    membership: _Read,
     amount: int,
     channel: str,
     payer: str,
@@ -561,19 +641,28 @@ def _write_payment(
     batch: ThirdPartyBatch | None,
     split: rules.AmountSplit,
     change: rules.CoverageChange,
-) -> tuple[Payment, bool]:
-    """Every row of a new payment: the payment, the coverage (membership, status event), the
+    guarded: bool = False,
+) -> tuple[Payment, bool] | None:
+    """Every row of a new payment: the coverage (membership, status event), the payment, the
     credit, the audit events, the fund journal entry and its lines (unless a third-party batch
     books it, or an entry with the key exists: then the caller posts it), and the receipt SMS.
-    Returns the payment and whether the journal is left to the caller."""
+    Returns the payment and whether the journal is left to the caller; ``None`` when ``guarded``
+    and the membership is no longer the version read (nothing written)."""
     from askesos.audit.services import audit_row
     from askesos.fund.models import JournalEntry, JournalLine
     from askesos.fund.services import journal_rows, with_entry_id
     from askesos.notifications.models import Message
     from askesos.notifications.services import message_queued, message_row
 
-    writes = _Writes(cursor, one_statement=cursor.db.vendor == "postgresql")
+    writes = _Writes(cursor, one_statement=cursor.db.vendor == "postgresql", guard=guarded)
     now = timezone.now()
+    # The coverage first: when guarded, its compare-and-set decides whether anything is written.
+    coverage: dict[str, Any] = {"paid_through": change.new_paid_through}
+    if change.new_status != membership.status:
+        coverage.update(status=change.new_status, status_since=today)
+    if change.reinstated:
+        coverage["reinstated_on"] = today
+    writes.update(Membership, membership.id, coverage, version=membership.version if guarded else None)
     fields = {
         "id": membership.payment_id,
         "membership_id": membership.id,
@@ -615,10 +704,11 @@ def _write_payment(
             region_id=membership.region_id,
             lpa_id=membership.lpa_id,
             at=now,
+            same_statement=guarded,
         )
     ]
-    # The key names a receipt this transaction inserts under its unique constraint, and the locking
-    # read found no entry with it: no lookup, no savepoint (a duplicate fails the whole payment).
+    # The key names a receipt this transaction inserts under its unique constraint, and the read
+    # found no entry with it: no lookup, no savepoint (a duplicate fails the whole payment).
     journal = batch is None and not membership.journal_taken
     if journal:
         rows = journal_rows(
@@ -633,6 +723,7 @@ def _write_payment(
             idempotency_key=f"payment:{receipt_number}",
             actor=actor,
             at=now,
+            same_statement=guarded,
         )
         entry_id = writes.insert(JournalEntry, [rows.entry])
         if membership.entry_id is None:
@@ -640,12 +731,6 @@ def _write_payment(
         writes.insert(JournalLine, rows.lines)
         audits.append(rows.audit)
     writes.insert(AuditEvent, audits)
-    coverage: dict[str, Any] = {"paid_through": change.new_paid_through}
-    if change.new_status != membership.status:
-        coverage.update(status=change.new_status, status_since=today)
-    if change.reinstated:
-        coverage["reinstated_on"] = today
-    writes.update(Membership, membership.id, coverage)
     if change.new_status != membership.status:
         writes.insert(
             MembershipStatusChange,
@@ -688,7 +773,8 @@ def _write_payment(
             at=now,
         )
         message["id"] = writes.insert(Message, [message])
-    writes.flush()
+    if not writes.flush():
+        return None
     if message is not None:
         message_queued(message)
     fields["id"] = payment_id

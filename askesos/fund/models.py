@@ -74,8 +74,10 @@ class JournalEntry(models.Model):
         max_length=64,
         help_text="sha256 of the LPA and the sorted lines, to detect a key reused for other lines",
     )
-    reverses = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    # Reversed at most once: a partial unique index (fund_entry_reversed_once) over the few reversals,
+    # not the full one a OneToOneField makes, which would take an entry for every posting's NULL.
+    reverses = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals", db_index=False
     )
     region_id = models.BigIntegerField(_("region key"), help_text=_("The LPA's kelurahan key: scope column."))
     created_by = models.ForeignKey(
@@ -94,6 +96,9 @@ class JournalEntry(models.Model):
         verbose_name_plural = _("journal entries")
         constraints = [
             models.UniqueConstraint(fields=["idempotency_key"], name="fund_entry_idempotency_unique"),
+            models.UniqueConstraint(
+                fields=["reverses"], condition=Q(reverses__isnull=False), name="fund_entry_reversed_once"
+            ),
         ]
         indexes = [
             models.Index(fields=["lpa", "-on"], name="fund_entry_lpa_on_idx"),

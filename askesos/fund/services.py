@@ -223,6 +223,7 @@ def journal_rows(
     idempotency_key: str,
     actor: Any = None,
     at: dt.datetime | None = None,
+    same_statement: bool = False,
 ) -> JournalRows:
     """The rows ``post_journal`` would write for a new entry: the entry, its lines and its audit
     event, under the same rules (known accounts, whole rupiah, one side per line, debits = credits,
@@ -279,6 +280,7 @@ def journal_rows(
         region_id=region_id,
         lpa_id=lpa_id,
         at=now,
+        same_statement=same_statement,
     )
     return JournalRows(entry, rows, audit)
 

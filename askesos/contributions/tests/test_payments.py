@@ -175,6 +175,18 @@ def _writes(sqlite: int, postgres: int = 1) -> int:
     return sqlite if connection.vendor == "sqlite" else postgres
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are a PostgreSQL feature")
+def test_the_payment_s_statements_are_planned_once_per_connection(make_membership, pay):
+    members = [make_membership(paid_through=D(2026, 12, 1)) for _ in range(3)]
+    for m in members:
+        pay(m, 5000)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+        runs = {sql.split()[0] + " " + sql.split()[-1]: n for sql, n in cursor.fetchall()}
+    # the locking read (ends with its lock clause) and the writes (one statement of CTEs), three each
+    assert runs == {"SELECT m": 3, "WITH 1": 3}
+
+
 def test_it_posts_a_payment_in_a_flat_number_of_queries(make_membership, pay, django_assert_num_queries):
     members = [make_membership(paid_through=D(2026, 12, 1)) for _ in range(3)]
     pay(members[0], 5000)  # warm caches (content types, accounts)
@@ -294,14 +306,14 @@ def test_a_receipt_won_by_a_concurrent_post_is_answered_as_a_replay(make_members
 
     m, other = make_membership(paid_through=D(2026, 12, 1)), make_membership(paid_through=D(2026, 12, 1))
     first = pay(other, 5000, receipt="RACE")
-    read = services._locked_membership
+    read = services._membership_read
 
     def stale(cursor, **kwargs):  # the read ran before the other post committed
         locked = read(cursor, **kwargs)
         assert locked is not None
         return locked._replace(receipt_taken=False, journal_taken=False)
 
-    monkeypatch.setattr(services, "_locked_membership", stale)
+    monkeypatch.setattr(services, "_membership_read", stale)
     with pytest.raises(DomainError) as exc:  # the same receipt for another member: a conflict
         pay(m, 5000, receipt="RACE")
     assert exc.value.code == "receipt_conflict"

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, IntegerField, Sum, When
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -183,6 +183,17 @@ def test_it_reverses_instead_of_editing(lpa_jt01, lpa_manager):
     with pytest.raises(DomainError):
         journal_reverse(entry=reversal, reason="undo")
     assert AuditEvent.objects.filter(action="journal.reverse", actor=lpa_manager).count() == 1
+
+
+def test_the_database_refuses_a_second_reversal_of_one_entry(lpa_jt01):
+    entry = _premium(lpa_jt01.pk)
+    first = journal_reverse(entry=entry, reason="wrong member")
+    other = _premium(lpa_jt01.pk, key="pay-2")
+    assert first.reverses_id == entry.pk
+    assert other.reverses_id is None  # postings themselves reverse nothing
+    with pytest.raises(IntegrityError), transaction.atomic():
+        JournalEntry.objects.filter(pk=other.pk).update(reverses=entry)
+    assert list(entry.reversals.values_list("pk", flat=True)) == [first.pk]
 
 
 def test_seed_grant_and_expenses(lpa_jt01, lpa_manager):
