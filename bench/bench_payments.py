@@ -117,7 +117,8 @@ def _settle() -> None:
     Without the history, PostgreSQL plans the journal's foreign-key check and its balance trigger
     while the journal is empty, keeps those plans for the connection's life (they are cached), and
     then scans the whole journal for every line: the sequential rate fell from 480/s to 210/s over
-    6,000 payments, with 3 sequential scans of the journal per payment (pg_stat_user_tables).
+    6,000 payments, with 3 sequential scans of the journal entries and 2 of their lines per payment
+    (pg_stat_user_tables).
     A production database has a journal as large as its payments, and a connection lives at most
     ``CONN_MAX_AGE`` (60 s), within which autovacuum's ANALYZE also invalidates such plans."""
     from django.db import connection
