@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, Count, DateField, F, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncMonth
 
 from askesos.core.access import scoped
@@ -175,34 +175,41 @@ def _premium_on(schedule: list[tuple[dt.date, int]], month: dt.date) -> int:
 def premiums_due(*, lpa_ids: Iterable[int], start: dt.date, end: dt.date) -> dict[int, int]:
     """Premiums due per LPA for the months from ``start`` to ``end``.
 
-    Definition: for each month of the period, every membership that is now ``active`` or ``arrears``
-    and whose coverage had started by that month owes that month's premium of its scheme version in
-    force. Memberships pending, lapsed or terminated owe nothing. Status is today's (memberships
-    keep no status history), so for past periods this is an approximation; for the current month it
-    is exact. Two queries whatever the number of LPAs.
+    Definition: a membership owes the premium of its scheme version in force for each month of the
+    period that it began covered and live: its coverage had started by that month, and it is
+    ``active`` or ``arrears`` now, or it lapsed or was terminated after the month's first day
+    (``status_since``; a member who died on 15 January owes January, one the cycle lapsed on
+    1 February owes up to January). Pending memberships owe nothing. A member who lapsed and came
+    back is counted by today's status for every month, and one terminated after lapsing owes the
+    months until its termination: the approximation of a status read from the membership row (the
+    status changes are not replayed). Two queries whatever the number of LPAs.
     """
     from askesos.membership.models import Membership, MembershipStatus
 
     ids = list(lpa_ids)
     due = dict.fromkeys(ids, 0)
+    first, last = month_start(start), month_start(end)
+    ended = [MembershipStatus.LAPSED, MembershipStatus.TERMINATED]
     groups = list(
-        Membership.objects.filter(
-            lpa_id__in=ids,
-            status__in=[MembershipStatus.ACTIVE, MembershipStatus.ARREARS],
-            coverage_start__lte=end,
+        Membership.objects.filter(lpa_id__in=ids, coverage_start__lte=end)
+        .filter(
+            Q(status__in=[MembershipStatus.ACTIVE, MembershipStatus.ARREARS])
+            | Q(status__in=ended, status_since__gt=first)
         )
-        .values("lpa_id", "scheme_id", "coverage_start")
+        .annotate(
+            until=Case(When(status__in=ended, then=F("status_since")), default=None, output_field=DateField())
+        )
+        .values("lpa_id", "scheme_id", "coverage_start", "until")
         .annotate(n=Count("id"))
         .order_by()
     )
     schedule = _premium_schedule({g["scheme_id"] for g in groups})
-    first, last = month_start(start), month_start(end)
     months = [
         add_months(first, i) for i in range((last.year - first.year) * 12 + last.month - first.month + 1)
     ]
     for g in groups:
         for month in months:
-            if month_start(g["coverage_start"]) <= month:
+            if month_start(g["coverage_start"]) <= month and (g["until"] is None or g["until"] > month):
                 due[g["lpa_id"]] += g["n"] * _premium_on(schedule[g["scheme_id"]], month)
     return due
 

@@ -139,7 +139,9 @@ def test_a_refused_guarded_write_leaves_nothing_behind(make_membership, pay, mon
     read = services._membership_read
 
     def stale(cursor, **kwargs):  # as if the read ran before the other payment committed
-        return read(cursor, **kwargs)._replace(receipt_taken=False, journal_taken=False)
+        row = read(cursor, **kwargs)
+        assert row is not None
+        return row._replace(receipt_taken=False, journal_taken=False)
 
     monkeypatch.setattr(services, "_membership_read", stale)
     with pytest.raises(DomainError) as exc:  # the same receipt for another member

@@ -126,6 +126,36 @@ def test_ratios_are_exact(scripted, region):
     assert q1 == {scripted.pk: 3 * 60_000 + 2 * 4 * 5_000}
 
 
+def test_a_member_who_died_or_lapsed_owes_the_months_begun_live(scripted, region):
+    from askesos.membership.models import Membership
+
+    kel = region("31.75.03.1001")
+    _members(scripted, kel, 1)  # active throughout: owes every month
+    _members(scripted, kel, 1, status="terminated")  # died on 15 January: owes January
+    _members(scripted, kel, 1, status="lapsed")  # lapsed by the cycle on 1 February: owes January
+    _members(scripted, kel, 1, status="lapsed")  # lapsed on 1 January: owes nothing in the period
+    _members(scripted, kel, 1, status="pending")  # never covered: owes nothing
+    died, lapsed_feb, lapsed_jan = Membership.objects.order_by("id")[1:4]
+    Membership.objects.filter(pk=died.pk).update(status_since=dt.date(2027, 1, 15))
+    Membership.objects.filter(pk=lapsed_feb.pk).update(status_since=dt.date(2027, 2, 1))
+    Membership.objects.filter(pk=lapsed_jan.pk).update(status_since=JAN)
+    jan = selectors.premiums_due(lpa_ids=[scripted.pk], start=JAN, end=JAN_END)
+    assert jan == {scripted.pk: 3 * 5_000}
+    q1 = selectors.premiums_due(lpa_ids=[scripted.pk], start=JAN, end=dt.date(2027, 3, 31))
+    assert q1 == {scripted.pk: 3 * 5_000 + 2 * 5_000}  # the active member's February and March
+
+
+def test_a_payment_in_the_month_of_death_has_a_collection_rate(scripted, region):
+    from askesos.membership.models import Membership
+
+    _members(scripted, region("31.75.03.1001"), 1, status="terminated")
+    Membership.objects.update(status_since=dt.date(2027, 2, 20))
+    feb = selectors.lpa_fund_figures(lpa_id=scripted.pk, start=dt.date(2027, 2, 1), end=dt.date(2027, 2, 28))
+    due = selectors.premiums_due(lpa_ids=[scripted.pk], start=dt.date(2027, 2, 1), end=dt.date(2027, 2, 28))
+    assert (feb.premiums, due) == (5_000, {scripted.pk: 5_000})  # "p-2027-02" of the scripted ledger
+    assert selectors.collection_rate(feb.premiums, due[scripted.pk]) == 1
+
+
 def test_premium_schedule_follows_version_in_force(scripted, region):
     from askesos.schemes.models import Scheme, SchemeVersion
     from askesos.schemes.selectors import version_in_force
