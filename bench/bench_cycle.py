@@ -2,9 +2,9 @@
 
     uv run python -m bench.bench_cycle [--sizes 10000,100000] [--db sqlite,postgres]
 
-For each database and size: a fresh migrated database, N memberships + persons + one payment each
-generated set-based with raw SQL (paid_through spread so that ~60 % change status: the worst case of a
-month where nobody has paid yet), then in one child process:
+For each database and size: a fresh migrated database, N memberships + persons + 12 monthly payments
+each (12M payment rows at 1M) generated set-based with raw SQL (paid_through spread so that ~60 % change
+status: the worst case of a month where nobody has paid yet), then in one child process:
 - floor: one UPDATE … SET status = CASE … WHERE status <> CASE … (rolled back, then VACUUM);
 - status phase: the cycle's own status step (events INSERT … SELECT + UPDATE) over chunks (rolled back);
 - cycle: ``cycle_run`` in full (age limit, statuses, events, reminders + outbox SMS, follow-up lists);
@@ -59,6 +59,7 @@ def _dialect(vendor: str) -> dict[str, object]:
             "true": "true",
             "now": "now()",
             "json": "'[]'::jsonb",
+            "months_before": lambda date, k: f"(({date}) - make_interval(months => {k}))::date",
         }
     return {
         "seq": lambda n: (
@@ -70,6 +71,7 @@ def _dialect(vendor: str) -> dict[str, object]:
         "true": "1",
         "now": "'2026-11-01 00:00:00'",
         "json": "'[]'",
+        "months_before": lambda date, k: f"date({date}, '-' || {k} || ' months')",
     }
 
 
@@ -88,7 +90,12 @@ def _insert(model, values: dict[str, str], source: str) -> None:  # type: ignore
         )
 
 
-def generate(n: int) -> None:
+PAYMENTS_PER_MEMBER = 12  # a year of monthly payments: 12M payment rows at 1M members, as the issue asks
+
+
+def generate(n: int, payments_per_member: int = PAYMENTS_PER_MEMBER) -> None:
+    """``n`` members in one LPA, each with ``payments_per_member`` monthly payments of one month each,
+    the latest covering its ``paid_through`` month (SPREAD), set-based."""
     from django.db import connection, transaction
 
     from askesos.contributions.models import Payment
@@ -154,6 +161,8 @@ def generate(n: int) -> None:
             },
             d["seq"](n),
         )
+        month = d["months_before"](paid_through, "m.k")  # type: ignore[operator]
+        ks = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(payments_per_member))
         _insert(
             Payment,
             {
@@ -162,18 +171,18 @@ def generate(n: int) -> None:
                 "region_id": str(kel.pk),
                 "amount": "5000",
                 "months_covered": "1",
-                "period_from": paid_through,
-                "period_to": paid_through,
+                "period_from": month,
+                "period_to": month,
                 "channel": "'cash_officer'",
                 "payer": "'member'",
-                "paid_on": paid_through,
+                "paid_on": month,
                 "collector_id": str(officer.pk),
-                "receipt_number": "'B' || " + pad("x", 9),
+                "receipt_number": "'B' || " + pad("x", 9) + " || '-' || m.k",
                 "credit_applied": "0",
                 "credit_created": "0",
                 "recorded_at": d["now"],
             },
-            d["seq"](n),
+            f"{d['seq'](n)} CROSS JOIN ({ks}) AS m",  # type: ignore[operator]
         )
     with connection.cursor() as cur:
         cur.execute("ANALYZE")

@@ -37,7 +37,7 @@ def child(n: int) -> dict[str, object]:
     from bench.bench_cycle import generate
 
     settings.ASKESOS_NOTIFY_EAGER = False  # the outbox worker sends; posting only queues
-    generate(3 * n + 2)
+    generate(3 * n + 2, payments_per_member=1)  # as measured in the third round
     _settle()
     officer = FieldOfficer.objects.get()
     today = dt.date(2027, 1, 10)
