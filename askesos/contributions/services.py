@@ -193,30 +193,31 @@ def payment_record(
     problem = _channel_problem(channel=channel, payer=payer, collector=collector, batch=batch)
     if problem is None and paid_on > today:
         problem = DomainError(_("The payment date is in the future."), code="future_date", field="paid_on")
-    args: dict[str, Any] = {
-        "actor": actor,
-        "membership_id": membership_id,
-        "amount": amount,
-        "channel": channel,
-        "payer": payer,
-        "paid_on": paid_on,
-        "receipt_number": receipt_number,
-        "today": today,
-        "collector": collector,
-        "carry_forward": carry_forward,
-        "batch": batch,
-        "problem": problem,
-    }
+    record = functools.partial(
+        _record,
+        actor=actor,
+        membership_id=membership_id,
+        amount=amount,
+        channel=channel,
+        payer=payer,
+        paid_on=paid_on,
+        receipt_number=receipt_number,
+        today=today,
+        collector=collector,
+        carry_forward=carry_forward,
+        batch=batch,
+        problem=problem,
+    )
     try:
         outcome: tuple[Payment, bool] | _Retry = _Retry.NEEDS_LOCK
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             for _attempt in range(OPTIMISTIC_ATTEMPTS):
-                outcome = _record(**args, optimistic=True)
+                outcome = record(optimistic=True)
                 if outcome is not _Retry.CONFLICT:
                     break
         if isinstance(outcome, _Retry):
             with transaction.atomic():
-                outcome = _record(**args, optimistic=False)
+                outcome = record(optimistic=False)
         assert not isinstance(outcome, _Retry)  # the locking path always writes
         payment, created = outcome
     except IntegrityError:
@@ -493,8 +494,8 @@ def _membership_read(
     row = cursor.fetchone()
     if row is None:
         return None
-    locked = _Read(*row)
-    return locked._replace(receipt_taken=bool(locked.receipt_taken), journal_taken=bool(locked.journal_taken))
+    read = _Read(*row)
+    return read._replace(receipt_taken=bool(read.receipt_taken), journal_taken=bool(read.journal_taken))
 
 
 def _record(
